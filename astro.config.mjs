@@ -1,0 +1,14 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+
+// Static site: every page is prerendered; live figures are Lit elements loaded by page scripts.
+export default defineConfig({
+  site: 'http://localhost',
+  output: 'static',
+  trailingSlash: 'ignore',
+  build: { format: 'directory' },
+  devToolbar: { enabled: false },
+  vite: {
+    build: { chunkSizeWarningLimit: 1500 },
+  },
+});
