@@ -45,6 +45,6 @@ export async function launchChromium({ webgl = true, gpu = false } = {}) {
   const args = [...BASE_FLAGS];
   if (!gpu) args.push('--disable-gpu');
   if (webgl && !gpu) args.push('--use-angle=swiftshader', '--enable-unsafe-swiftshader');
-  if (!webgl) args.push('--disable-webgl', '--disable-webgl2');
+  if (!webgl) args.push('--disable-webgl', '--disable-webgl2', '--disable-3d-apis');
   return chromium.launch({ executablePath: findChrome(), headless: true, args });
 }

@@ -34,6 +34,12 @@ export function oneOf<T extends string>(name: string, value: unknown, choices: r
 }
 
 /** Checks a tensor's rank; throws `invalid <name> shape: [..] (expected rank r ...)`. */
-export function expectRank(name: string, shape: readonly number[], rank: number, what: string): void {
-  if (shape.length !== rank) invalid(`${name} shape`, `[${shape.join(', ')}]`, `rank ${rank}: ${what}`);
+export function expectRank(
+  name: string,
+  shape: readonly number[],
+  rank: number,
+  what: string,
+): void {
+  if (shape.length !== rank)
+    invalid(`${name} shape`, `[${shape.join(', ')}]`, `rank ${rank}: ${what}`);
 }

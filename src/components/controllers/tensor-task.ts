@@ -1,0 +1,103 @@
+/**
+ * A reactive controller that owns one tfjs computation of an element: it runs the task when its
+ * arguments change (shallow comparison), disposes the previous result once the new one is in,
+ * drops results that a newer run has overtaken, and exposes pending / complete / error for
+ * rendering. Like `@lit/task`, but tensor-aware: nothing it produced outlives the element.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import * as tf from '@tensorflow/tfjs-core';
+import { ensureBackend } from '../../lib/browser/backend';
+
+export type TaskStatus = 'initial' | 'pending' | 'complete' | 'error';
+
+export interface TensorTaskOptions<A extends readonly unknown[], R extends tf.TensorContainer> {
+  /** The inputs; the task reruns when any element changes (`!==`). Return undefined to wait. */
+  args: () => A | undefined;
+  /** Computes the result. It owns what it returns; the controller disposes it later. */
+  task: (args: A) => R | Promise<R>;
+}
+
+export class TensorTaskController<
+  A extends readonly unknown[],
+  R extends tf.TensorContainer,
+> implements ReactiveController {
+  status: TaskStatus = 'initial';
+  value: R | undefined;
+  error: unknown;
+  /** Milliseconds the last completed run took, task start to result. */
+  lastMs = 0;
+
+  private lastArgs: A | undefined;
+  private runId = 0;
+  private completeWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: TensorTaskOptions<A, R>,
+  ) {
+    host.addController(this);
+  }
+
+  hostUpdate(): void {
+    const args = this.options.args();
+    if (args === undefined || sameArgs(args, this.lastArgs)) return;
+    this.lastArgs = args;
+    void this.run(args);
+  }
+
+  hostDisconnected(): void {
+    this.runId++;
+    this.replace(undefined);
+    this.lastArgs = undefined;
+    this.status = 'initial';
+  }
+
+  /** Resolves when no run is pending (immediately if none is). */
+  settled(): Promise<void> {
+    if (this.status !== 'pending') return Promise.resolve();
+    return new Promise((resolve) => this.completeWaiters.push(resolve));
+  }
+
+  private async run(args: A): Promise<void> {
+    const id = ++this.runId;
+    this.status = 'pending';
+    this.host.requestUpdate();
+    const started = performance.now();
+    let result: R | undefined;
+    try {
+      await ensureBackend();
+      result = await this.options.task(args);
+      if (id !== this.runId) {
+        tf.dispose(result);
+        return;
+      }
+      this.lastMs = performance.now() - started;
+      this.replace(result);
+      this.error = undefined;
+      this.status = 'complete';
+    } catch (error) {
+      if (id !== this.runId) return;
+      this.error = error;
+      this.status = 'error';
+    }
+    this.host.requestUpdate();
+    const waiters = this.completeWaiters;
+    this.completeWaiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  private replace(next: R | undefined): void {
+    if (this.value !== undefined) tf.dispose(this.value);
+    this.value = next;
+  }
+}
+
+function sameArgs(a: readonly unknown[], b: readonly unknown[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** A readable one-line message for anything thrown. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : JSON.stringify(error);
+}

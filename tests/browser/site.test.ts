@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/lib/chromium.mjs';
+import { numTensors, openPage, screenshotPath, waitForBackend } from './page-helpers';
+import { LESSONS } from '../../src/lessons';
+
+const baseUrl = inject('baseUrl');
+
+/** Output canvas of the pooling element as a data URL, once it has drawn `size`. */
+async function pooledCanvas(page: Page, size: number): Promise<string> {
+  await page.waitForFunction(
+    (s) => {
+      const el = document.querySelector('pw-max-pool');
+      const canvas = el?.shadowRoot?.querySelector<HTMLCanvasElement>('canvas.output');
+      return canvas?.dataset['shown'] === String(s);
+    },
+    size,
+    { timeout: 60_000 },
+  );
+  return page.evaluate(() => {
+    const canvas = document
+      .querySelector('pw-max-pool')
+      ?.shadowRoot?.querySelector<HTMLCanvasElement>('canvas.output');
+    if (!canvas) throw new Error('no output canvas');
+    return canvas.toDataURL();
+  });
+}
+
+async function sliderValue(page: Page): Promise<number> {
+  return Number(await page.locator('pw-max-pool input[type=range]').inputValue());
+}
+
+describe('with WebGL (SwiftShader)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium({ webgl: true });
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  for (const lesson of LESSONS) {
+    it(`${lesson.href} loads with no console errors and no request leaving localhost`, async () => {
+      const { page, context, consoleErrors, externalRequests } = await openPage(
+        browser,
+        baseUrl + lesson.href,
+      );
+      expect(await page.locator('main h1').count()).toBe(1);
+      await waitForBackend(page);
+      await page.waitForLoadState('networkidle');
+      expect(consoleErrors).toEqual([]);
+      expect(externalRequests).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it('the compute badge says webgl', async () => {
+    const { page, context } = await openPage(browser, `${baseUrl}/pooling/`);
+    expect(await waitForBackend(page)).toBe('webgl');
+    expect(await page.locator('pw-backend-status .notice').count()).toBe(0);
+    await context.close();
+  });
+
+  it('moving the pool-size slider changes the output pixels, and 50 moves leak no tensors', async () => {
+    const { page, context, consoleErrors } = await openPage(browser, `${baseUrl}/pooling/`);
+    await waitForBackend(page);
+    const slider = page.locator('pw-max-pool input[type=range]');
+    const before = await pooledCanvas(page, 2);
+    const baseline = await numTensors(page);
+
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    const after = await pooledCanvas(page, 3);
+    expect(after).not.toBe(before);
+
+    let direction = 'ArrowRight';
+    for (let move = 1; move < 50; move++) {
+      const value = await sliderValue(page);
+      if (value === 8) direction = 'ArrowLeft';
+      if (value === 1) direction = 'ArrowRight';
+      await page.keyboard.press(direction);
+      await pooledCanvas(page, await sliderValue(page));
+    }
+    const final = await numTensors(page);
+    console.log(`pooling slider: tensors before first move ${baseline}, after 50 moves ${final}`);
+    expect(final).toBe(baseline);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('screenshots every page at 390x844 and 1280x800', async () => {
+    for (const lesson of LESSONS) {
+      for (const [w, h] of [
+        [390, 844],
+        [1280, 800],
+      ] as const) {
+        const { page, context } = await openPage(browser, baseUrl + lesson.href, {
+          viewport: { width: w, height: h },
+        });
+        await waitForBackend(page);
+        if (lesson.href === '/pooling/') await pooledCanvas(page, 2);
+        const name = lesson.href === '/' ? 'home' : lesson.href.replaceAll('/', '');
+        await page.screenshot({ path: screenshotPath(`${name}-${w}`), fullPage: true });
+        await context.close();
+      }
+    }
+  });
+});
+
+describe('without WebGL', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium({ webgl: false });
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  it('falls back to another backend, says so, and the slider still works', async () => {
+    const { page, context, consoleErrors } = await openPage(browser, `${baseUrl}/pooling/`, {
+      noWebgl: true,
+    });
+    const backend = await waitForBackend(page);
+    console.log(`without WebGL the page runs on: ${backend}`);
+    expect(['wasm', 'cpu']).toContain(backend);
+    await expect
+      .poll(() => page.locator('pw-backend-status .notice').textContent())
+      .toMatch(/WebGL is not available|Neither WebGL/);
+
+    const before = await pooledCanvas(page, 2);
+    await page.locator('pw-max-pool input[type=range]').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await pooledCanvas(page, 3)).not.toBe(before);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+});
