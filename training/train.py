@@ -1,0 +1,192 @@
+"""The whole pipeline: classifier -> convolutionalize -> FCN-32s -> 16s -> 8s -> export.
+
+Usage (from the repo root):
+  /usr/bin/python3 training/train.py                 # full run -> public/weights, scenes, goldens
+  /usr/bin/python3 training/train.py --smoke --out /tmp/pw-smoke   # tiny run into a temp dir
+"""
+import argparse
+import os
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+APT_HINT = ('apt-get install -y python3-torch python3-numpy python3-pil dataset-fashion-mnist '
+            'python3-skimage')
+
+
+def check_environment():
+    """Exits with the apt packages to install when Python deps or the data are missing."""
+    missing = []
+    for mod in ('torch', 'numpy', 'PIL'):
+        try:
+            __import__(mod)
+        except ImportError:
+            missing.append('python module ' + mod)
+    if not missing:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from scenes import TRAIN_BACKGROUNDS, HELDOUT_BACKGROUNDS, FASHION_DIR, background_path
+        if not os.path.exists(os.path.join(FASHION_DIR, 'train-images-idx3-ubyte.gz')):
+            missing.append('Fashion-MNIST under ' + FASHION_DIR)
+        for src, name in TRAIN_BACKGROUNDS + HELDOUT_BACKGROUNDS:
+            if not os.path.exists(background_path(src, name)):
+                missing.append('photo ' + background_path(src, name))
+    if missing:
+        sys.stderr.write('training cannot run; missing: ' + '; '.join(missing) + '\n'
+                         'install with: ' + APT_HINT + '\n'
+                         '(the @stdlib photos come with `npm ci`)\n')
+        sys.exit(2)
+
+
+FULL = dict(clf_steps=1500, clf_batch=128, seg_batch=12, size=128,
+            steps={'32s': 2800, '16s': 600, '8s': 600},
+            lr={'clf': 3e-3, '32s': 1e-3, '16s': 3e-3, '8s': 3e-3},
+            eval_scenes=500, clf_test=3000, public_scenes=24)
+SMOKE = dict(clf_steps=12, clf_batch=32, seg_batch=4, size=64,
+             steps={'32s': 6, '16s': 6, '8s': 6},
+             lr={'clf': 3e-3, '32s': 1e-3, '16s': 3e-3, '8s': 3e-3},
+             eval_scenes=16, clf_test=64, public_scenes=3)
+
+
+def cosine_lr(opt, base, step, total, warmup=50):
+    lr = base * min(1.0, (step + 1) / warmup) * 0.5 * (1 + __import__('math').cos(
+        __import__('math').pi * step / total))
+    for g in opt.param_groups:
+        g['lr'] = lr
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--smoke', action='store_true', help='tiny data, a few steps')
+    ap.add_argument('--out', default=os.path.join(REPO, 'public', 'weights'))
+    ap.add_argument('--scenes-out', default=None, help='default: public/images/scenes (full) '
+                    'or <out>/scenes (smoke)')
+    ap.add_argument('--fixtures-out', default=None, help='default: tests/fixtures/fcn (full) '
+                    'or <out>/fixtures (smoke)')
+    ap.add_argument('--seed', type=int, default=1)
+    # One thread: on this shared 2-core machine a second torch thread that has to wait for a
+    # busy core made steps 10x slower (1.2 s vs 0.075 s per classifier step, measured).
+    ap.add_argument('--threads', type=int, default=1)
+    args = ap.parse_args()
+    check_environment()
+
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+    from model import Classifier, FCN
+    from scenes import (TRAIN_BACKGROUNDS, HELDOUT_BACKGROUNDS, load_backgrounds, load_fashion,
+                        make_patch, make_scene)
+    import export
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    cfg = SMOKE if args.smoke else FULL
+    if args.smoke:
+        scenes_out = args.scenes_out or os.path.join(args.out, 'scenes')
+        fixtures_out = args.fixtures_out or os.path.join(args.out, 'fixtures')
+    else:
+        scenes_out = args.scenes_out or os.path.join(REPO, 'public', 'images', 'scenes')
+        fixtures_out = args.fixtures_out or os.path.join(REPO, 'tests', 'fixtures', 'fcn')
+    os.makedirs(args.out, exist_ok=True)
+    t0 = time.time()
+
+    def log(msg):
+        print(f'[{time.time() - t0:7.1f}s] {msg}', flush=True)
+
+    train_photos = load_backgrounds(TRAIN_BACKGROUNDS)
+    test_photos = load_backgrounds(HELDOUT_BACKGROUNDS)
+    tr_img, tr_lab = load_fashion('train')
+    te_img, te_lab = load_fashion('t10k')
+    if args.smoke:
+        tr_img, tr_lab = tr_img[:2000], tr_lab[:2000]
+    rng = np.random.default_rng(args.seed)
+    log(f'data: {len(tr_img)} train objects, {len(train_photos)} train photos, '
+        f'{len(test_photos)} held-out photos')
+
+    def to_nchw(x):
+        return torch.from_numpy(np.ascontiguousarray(x)).permute(0, 3, 1, 2).contiguous()
+
+    # 1. Classifier on single objects / background patches (the "pretrained" encoder).
+    clf = Classifier()
+    opt = torch.optim.Adam(clf.parameters(), cfg['lr']['clf'])
+    clf.train()
+    for step in range(cfg['clf_steps']):
+        batch = [make_patch(rng, train_photos, tr_img, tr_lab) for _ in range(cfg['clf_batch'])]
+        x = to_nchw(np.stack([b[0] for b in batch]))
+        y = torch.tensor([b[1] for b in batch])
+        cosine_lr(opt, cfg['lr']['clf'], step, cfg['clf_steps'])
+        loss = F.cross_entropy(clf(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step % 100 == 0 or step == cfg['clf_steps'] - 1:
+            log(f'classifier step {step}/{cfg["clf_steps"]} loss {loss.item():.3f}')
+    clf.eval()
+    trng = np.random.default_rng(12345)
+    test = [make_patch(trng, test_photos, te_img, te_lab) for _ in range(cfg['clf_test'])]
+    with torch.no_grad():
+        pred = clf(to_nchw(np.stack([b[0] for b in test]))).argmax(1).numpy()
+    clf_acc = float((pred == np.array([b[1] for b in test])).mean())
+    log(f'classifier test accuracy (held-out photos, t10k objects): {clf_acc:.4f}')
+    clf_seconds = time.time() - t0
+
+    # 2. Convolutionalize, then staged fine-tuning 32s -> 16s -> 8s.
+    # 32s fine-tunes every layer. 16s and 8s train only their new layers (2x deconv + skip
+    # score, the score starting at zero) on top of the frozen net, so ONE weight file holds
+    # the three nets exactly as trained: 32s, 16s and 8s differ only by their skip streams.
+    net = FCN.from_classifier(clf)
+    new_layers = {'32s': None, '16s': ('upscore2', 'score_pool4'),
+                  '8s': ('upscore_pool4', 'score_pool3')}
+    seg_seconds = {}
+    for variant in ('32s', '16s', '8s'):
+        ts = time.time()
+        if new_layers[variant] is None:
+            params = list(net.parameters())
+            net.train()
+        else:
+            for p in net.parameters():
+                p.requires_grad_(False)
+            params = [p for name in new_layers[variant] for p in getattr(net, name).parameters()]
+            for p in params:
+                p.requires_grad_(True)
+            net.eval()  # frozen BatchNorm statistics too
+        opt = torch.optim.Adam(params, cfg['lr'][variant])
+        n = cfg['steps'][variant]
+        for step in range(n):
+            batch = [make_scene(rng, train_photos, tr_img, tr_lab, cfg['size'])
+                     for _ in range(cfg['seg_batch'])]
+            x = to_nchw(np.stack([b[0] for b in batch]))
+            y = torch.from_numpy(np.stack([b[1] for b in batch]).astype(np.int64))
+            cosine_lr(opt, cfg['lr'][variant], step, n)
+            loss = F.cross_entropy(net(x, variant), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if step % 100 == 0 or step == n - 1:
+                log(f'FCN-{variant} step {step}/{n} loss {loss.item():.3f}')
+        seg_seconds[variant] = time.time() - ts
+    net.eval()
+    # Checkpoint outside the repo (not shipped; the manifest is the product).
+    torch.save(net.state_dict(), os.path.join(args.out if args.smoke else '/tmp',
+                                              'pixelwise-fcn.pt'))
+    train_seconds = time.time() - t0
+    log(f'training done in {train_seconds:.0f}s')
+
+    export.export_all(
+        net=net, out=args.out, scenes_out=scenes_out, fixtures_out=fixtures_out, cfg=cfg, log=log,
+        test_photos=test_photos, te_img=te_img, te_lab=te_lab,
+        info=dict(classifierAccuracy=clf_acc, classifierTestPatches=cfg['clf_test'],
+                  training=dict(seconds=round(train_seconds, 1),
+                                classifierSeconds=round(clf_seconds, 1),
+                                stageSeconds={k: round(v, 1) for k, v in seg_seconds.items()},
+                                classifierSteps=cfg['clf_steps'],
+                                classifierBatch=cfg['clf_batch'],
+                                steps=cfg['steps'], batch=cfg['seg_batch'],
+                                sceneSize=cfg['size'], learningRates=cfg['lr'],
+                                optimizer='Adam, linear warm-up 50 steps + cosine decay',
+                                threads=args.threads, smoke=args.smoke, seed=args.seed)))
+    log('all done')
+
+
+if __name__ == '__main__':
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    main()
