@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import {
+  logMagnitudeSpectrum2d,
+  magnitudeSpectrum,
+  spectrumFrequencies,
+  zeroInsert,
+} from '../../src/lib';
+import {
+  expectClose,
+  expectNoLeak,
+  fromGolden,
+  loadOps,
+  prng,
+  randomTensor,
+  type Golden,
+  type Tolerance,
+} from '../reference/ops-golden';
+
+const golden = loadOps<{
+  signals: { x: Golden; magnitude: Golden }[];
+  images: { x: Golden; logMagnitude: Golden }[];
+}>('fft.json');
+
+/**
+ * FFT tolerance. A plain relative tolerance cannot work: bins near zero magnitude have an
+ * unbounded relative error, because each bin's float32 rounding error scales with the signal's
+ * energy (N products with rounded twiddles), not with the bin itself. So the absolute part is
+ * scaled by sum|x|, an upper bound of every |X[k]|: measured worst case on these fixtures
+ * (tfjs CPU) is 2.7e-8 * sum|x|; we allow 1e-6 * sum|x| plus 1e-5 relative. The same bound holds
+ * for log1p(|X|), whose error is at most the magnitude's error.
+ */
+function fftTolerance(x: Golden): Tolerance {
+  return { atol: 1e-6 * x.data.reduce((a, v) => a + Math.abs(v), 0), rtol: 1e-5 };
+}
+
+describe('magnitudeSpectrum', () => {
+  it('matches |torch.fft.rfft| for power-of-two and other lengths', () => {
+    for (const g of golden.signals) {
+      expectClose(magnitudeSpectrum(fromGolden<tf.Tensor1D>(g.x)), g.magnitude, fftTolerance(g.x));
+    }
+  });
+
+  it('of a zero-inserted signal is the original spectrum repeated f times (spectral images)', () => {
+    const rand = prng(9);
+    const x = randomTensor(rand, [16], -1, 1) as tf.Tensor1D;
+    // Full DFT magnitudes of x (bins 0..15) from rfft plus conjugate symmetry.
+    const half = Array.from(magnitudeSpectrum(x).dataSync());
+    const full = Array.from({ length: 16 }, (_, k) => half[Math.min(k, 16 - k)] ?? NaN);
+    for (const f of [2, 3, 4]) {
+      const up = magnitudeSpectrum(zeroInsert(x, f));
+      const want = Array.from({ length: 8 * f + 1 }, (_, k) => full[k % 16] ?? NaN);
+      expectClose(up, tf.tensor1d(want), { atol: 1e-6 * 16, rtol: 1e-5 });
+    }
+  });
+
+  it('lists bin frequencies k/N in cycles per sample', () => {
+    expect(spectrumFrequencies(4)).toEqual([0, 0.25, 0.5]);
+    expect(spectrumFrequencies(5)).toEqual([0, 0.2, 0.4]);
+    expect(() => spectrumFrequencies(0)).toThrow('invalid n: 0 (expected an integer >= 1)');
+  });
+
+  it('rejects a signal that is not 1-D', () => {
+    expect(() => magnitudeSpectrum(tf.zeros([2, 2]) as unknown as tf.Tensor1D)).toThrow(
+      'invalid signal shape: "[2, 2]" (expected [N] with N >= 1)',
+    );
+  });
+});
+
+describe('logMagnitudeSpectrum2d', () => {
+  it('matches log1p(|fftshift(torch.fft.fft2)|) for even and odd sizes', () => {
+    for (const g of golden.images) {
+      // log1p compresses the magnitude error: d log1p(m) = dm / (1 + m) <= dm.
+      expectClose(
+        logMagnitudeSpectrum2d(fromGolden<tf.Tensor2D>(g.x)),
+        g.logMagnitude,
+        fftTolerance(g.x),
+      );
+    }
+  });
+
+  it('puts the zero frequency (log1p of the pixel sum) at [floor(H/2), floor(W/2)]', () => {
+    const x = randomTensor(prng(4), [7, 6]) as tf.Tensor2D;
+    const spec = logMagnitudeSpectrum2d(x).arraySync();
+    const sum = Array.from(x.dataSync()).reduce((a, b) => a + b, 0);
+    expect(spec[3]?.[3]).toBeCloseTo(Math.log1p(sum), 5);
+  });
+
+  it('averages the channels of a colour image first', () => {
+    const rgb = randomTensor(prng(8), [8, 6, 3]) as tf.Tensor3D;
+    expectClose(logMagnitudeSpectrum2d(rgb), logMagnitudeSpectrum2d(tf.mean(rgb, 2)), {
+      atol: 1e-6,
+      rtol: 0,
+    });
+  });
+
+  it('rejects other ranks', () => {
+    expect(() => logMagnitudeSpectrum2d(tf.zeros([4]) as unknown as tf.Tensor2D)).toThrow(
+      'invalid image shape: "[4]" (expected [H, W] or [H, W, C])',
+    );
+  });
+});
+
+describe('spectra leak no tensors', () => {
+  it('magnitudeSpectrum', () => {
+    const x = randomTensor(prng(2), [30]) as tf.Tensor1D;
+    return expectNoLeak(() => magnitudeSpectrum(x));
+  });
+  it('logMagnitudeSpectrum2d', () => {
+    const x = randomTensor(prng(2), [9, 8, 3]) as tf.Tensor3D;
+    return expectNoLeak(() => logMagnitudeSpectrum2d(x));
+  });
+});
