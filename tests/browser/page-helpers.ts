@@ -93,3 +93,138 @@ export function screenshotPath(name: string): string {
   mkdirSync(`${OUTPUT_DIR}/screenshots`, { recursive: true });
   return `${OUTPUT_DIR}/screenshots/${name}.png`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Quality-gate helpers (accessibility, CSP, faults): they find live elements generically, so
+// every new page and every new <pw-*> element is covered without editing the tests.
+
+/** Tags that are page chrome, not live figures. */
+const NOT_LIVE = new Set(['pw-backend-status']);
+
+/**
+ * Init script: records CSP violations in `globalThis.__pwCsp` and counts each element's
+ * `pw-computed` events in its `__pwComputed` property. Install with `context.addInitScript`
+ * before the page loads (see `instrument`).
+ */
+function recordPageEvents(): void {
+  const g = globalThis as unknown as { __pwCsp: string[] };
+  g.__pwCsp = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    g.__pwCsp.push(
+      `${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}`,
+    );
+  });
+  document.addEventListener(
+    'pw-computed',
+    (e) => {
+      const target = e.composedPath()[0] as { __pwComputed?: number };
+      target.__pwComputed = (target.__pwComputed ?? 0) + 1;
+    },
+    true,
+  );
+}
+
+/** Adds the CSP / `pw-computed` recorder to a context; pages opened afterwards carry it. */
+export function instrument(context: BrowserContext): Promise<void> {
+  return context.addInitScript(recordPageEvents);
+}
+
+/**
+ * Like `openPage`, but the CSP / `pw-computed` recorder is in place before the first script runs
+ * (the page is opened on about:blank first, then navigated).
+ */
+export async function openInstrumentedPage(
+  browser: Browser,
+  url: string,
+  options: OpenOptions = {},
+): Promise<OpenedPage> {
+  const opened = await openPage(browser, 'about:blank', options);
+  await instrument(opened.context);
+  await opened.page.goto(url, { waitUntil: 'load' });
+  return opened;
+}
+
+/** CSP violations the recorder saw on this page so far. */
+export function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (globalThis as unknown as { __pwCsp?: string[] }).__pwCsp ?? []);
+}
+
+/** Tag names (lower case) of the live `<pw-*>` elements in the document, in document order. */
+export function liveElementTags(page: Page): Promise<string[]> {
+  return page.evaluate(
+    (skip) =>
+      [...document.querySelectorAll('*')]
+        .map((el) => el.tagName.toLowerCase())
+        .filter((tag) => tag.startsWith('pw-') && !skip.includes(tag)),
+    [...NOT_LIVE],
+  );
+}
+
+/** Per live element: how many `pw-computed` events, and whether every canvas has drawn pixels. */
+export interface LiveElementState {
+  tag: string;
+  upgraded: boolean;
+  computed: number;
+  canvases: number;
+  drawnCanvases: number;
+}
+
+export function liveElementStates(page: Page): Promise<LiveElementState[]> {
+  return page.evaluate(
+    (skip) => {
+      const drawn = (canvas: HTMLCanvasElement): boolean => {
+        if (canvas.width === 0 || canvas.height === 0) return false;
+        // Copy through drawImage: works whatever context (2d, webgl, bitmaprenderer) drew it.
+        const w = Math.min(canvas.width, 64);
+        const h = Math.min(canvas.height, 64);
+        const probe = document.createElement('canvas');
+        probe.width = w;
+        probe.height = h;
+        const ctx = probe.getContext('2d', { willReadFrequently: true });
+        if (!ctx) return false;
+        ctx.drawImage(canvas, 0, 0, w, h);
+        const data = ctx.getImageData(0, 0, w, h).data;
+        for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
+        return false;
+      };
+      return [...document.querySelectorAll('*')]
+        .filter((el) => el.tagName.startsWith('PW-') && !skip.includes(el.tagName.toLowerCase()))
+        .map((el) => {
+          const canvases = [...(el.shadowRoot?.querySelectorAll('canvas') ?? [])];
+          return {
+            tag: el.tagName.toLowerCase(),
+            upgraded: customElements.get(el.tagName.toLowerCase()) !== undefined && !!el.shadowRoot,
+            computed: (el as unknown as { __pwComputed?: number }).__pwComputed ?? 0,
+            canvases: canvases.length,
+            drawnCanvases: canvases.filter(drawn).length,
+          };
+        });
+    },
+    [...NOT_LIVE],
+  );
+}
+
+/** Rendered = upgraded and fired `pw-computed` at least once, or every one of its canvases drawn. */
+export function isRendered(s: LiveElementState): boolean {
+  return s.upgraded && (s.computed > 0 || (s.canvases > 0 && s.drawnCanvases === s.canvases));
+}
+
+/**
+ * Waits until every live element on the page has rendered (see `isRendered`); throws naming
+ * the elements that did not within `timeout` ms. Needs `openInstrumentedPage` for `pw-computed`.
+ */
+export async function waitForLiveElements(page: Page, timeout = 60_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let states = await liveElementStates(page);
+  while (!states.every(isRendered)) {
+    if (Date.now() > deadline) {
+      const late = states.filter((s) => !isRendered(s));
+      throw new Error(
+        `live elements not rendered after ${timeout} ms (expected a pw-computed event or all ` +
+          `canvases drawn): ${JSON.stringify(late)}`,
+      );
+    }
+    await page.waitForTimeout(100);
+    states = await liveElementStates(page);
+  }
+}
