@@ -125,8 +125,8 @@ function recordPageEvents(): void {
 }
 
 /** Adds the CSP / `pw-computed` recorder to a context; pages opened afterwards carry it. */
-export function instrument(context: BrowserContext): Promise<void> {
-  return context.addInitScript(recordPageEvents);
+export async function instrument(context: BrowserContext): Promise<void> {
+  await context.addInitScript(recordPageEvents);
 }
 
 /**
