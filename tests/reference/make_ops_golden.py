@@ -87,7 +87,8 @@ def max_pool_cases(gen):
 
 def conv_transpose_cases(gen):
     cases = []
-    # (H, W, inC, outC, k, stride, padding): strides 1..4, k % s != 0 included, paddings 0..k-1.
+    # (H, W, inC, outC, k, stride, padding): strides 1..4, k % s != 0 included, paddings 0..k-1,
+    # one non-square (kh, kw) kernel.
     for h, w, cin, cout, k, s, p in [
         (5, 6, 1, 1, 3, 1, 0),
         (5, 4, 2, 3, 3, 1, 1),
@@ -99,9 +100,11 @@ def conv_transpose_cases(gen):
         (3, 3, 2, 2, 8, 4, 2),
         (2, 3, 3, 1, 3, 4, 0),
         (4, 4, 2, 2, 6, 4, 3),
+        (4, 5, 2, 2, (3, 5), 2, 1),
     ]:
+        kh, kw = k if isinstance(k, tuple) else (k, k)
         x = rand_f32(gen, 1, cin, h, w) * 2 - 1
-        weight = rand_f32(gen, cin, cout, k, k) * 2 - 1
+        weight = rand_f32(gen, cin, cout, kh, kw) * 2 - 1
         y = F.conv_transpose2d(x.double(), weight.double(), stride=s, padding=p)
         cases.append(
             {
