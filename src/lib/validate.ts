@@ -5,7 +5,12 @@
 
 /** Throws `invalid <name>: <value> (expected <expected>)`. */
 export function invalid(name: string, value: unknown, expected: string): never {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const shown =
+    typeof value === 'string'
+      ? JSON.stringify(value)
+      : Array.isArray(value)
+        ? `[${value.map(String).join(', ')}]`
+        : String(value);
   throw new RangeError(`invalid ${name}: ${shown} (expected ${expected})`);
 }
 

@@ -1,0 +1,350 @@
+/**
+ * @summary Draws one tensor as an image with a legend and a hover/keyboard readout.
+ *
+ * Accepts `[H, W]`, `[H, W, 3]` (mode 'rgb', values in [0, 1]) or `[H, W, C]` (one channel, or
+ * all channels as class scores in mode 'labels'). Colouring runs as tfjs ops on the active
+ * backend; only the legend's two numbers and the hovered pixel's values are read back.
+ *
+ * @prop tensor - the tensor to show. Not owned: the caller keeps it alive while it is shown
+ *   and disposes it after replacing it.
+ * @prop mode - 'grey' | 'diverging' | 'labels' | 'rgb' (default 'grey').
+ * @prop channel - channel of a `[H, W, C]` tensor to show in 'grey' / 'diverging' (default 0).
+ * @prop range - fixed `[min, max]`; default the data's range (symmetric for 'diverging').
+ * @prop classNames / palette - names and 0..255 colours of classes for 'labels'.
+ * @prop label - accessible name and caption of the view.
+ * @fires pw-pixel - `CustomEvent<{x: number, y: number, values: number[]}>` when the readout changes.
+ * @csspart canvas - the drawn image.
+ */
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import * as tf from '@tensorflow/tfjs-core';
+import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { drawTensor } from '../lib/browser/image';
+import { CATEGORICAL, colorize, labelColors, rangeTensor, type Range } from '../lib/colormap';
+
+export type ViewMode = 'grey' | 'diverging' | 'labels' | 'rgb';
+
+export interface PixelDetail {
+  readonly x: number;
+  readonly y: number;
+  readonly values: readonly number[];
+}
+
+interface Rendered extends tf.TensorContainerObject {
+  image: tf.Tensor3D;
+  bounds: tf.Tensor1D;
+}
+
+export class PwTensorView extends LitElement {
+  static override properties = {
+    tensor: { attribute: false },
+    mode: { type: String },
+    channel: { type: Number },
+    range: { attribute: false },
+    classNames: { attribute: false },
+    palette: { attribute: false },
+    label: { type: String },
+    legend: { state: true },
+    readout: { state: true },
+    cursor: { state: true },
+  };
+
+  static override styles = css`
+    :host {
+      display: block;
+      min-inline-size: 0;
+    }
+    figure {
+      margin: 0;
+    }
+    canvas {
+      display: block;
+      inline-size: 100%;
+      image-rendering: pixelated;
+      background: var(--pw-canvas-bg, #eee);
+      border-radius: 0.25rem;
+      cursor: crosshair;
+    }
+    canvas:focus-visible {
+      outline: 3px solid var(--pw-focus, #2456c9);
+      outline-offset: 2px;
+    }
+    figcaption {
+      font-size: 0.85rem;
+      color: var(--pw-muted, #555);
+      margin-top: 0.25rem;
+    }
+    .legend {
+      display: flex;
+      align-items: center;
+      gap: 0.4rem;
+      font-size: 0.75rem;
+      font-variant-numeric: tabular-nums;
+      color: var(--pw-muted, #555);
+      margin-top: 0.25rem;
+      flex-wrap: wrap;
+    }
+    .bar {
+      flex: 1 1 4rem;
+      block-size: 0.6rem;
+      border-radius: 0.2rem;
+      border: 1px solid var(--pw-border, #ccc);
+    }
+    .swatch {
+      display: inline-block;
+      inline-size: 0.7rem;
+      block-size: 0.7rem;
+      border-radius: 0.15rem;
+      vertical-align: middle;
+      margin-inline-end: 0.2rem;
+    }
+    .readout {
+      font-size: 0.8rem;
+      min-block-size: 1.3em;
+      font-variant-numeric: tabular-nums;
+    }
+    .error {
+      color: var(--pw-error, #b00020);
+      font-size: 0.85rem;
+    }
+  `;
+
+  declare tensor: tf.Tensor | undefined;
+  declare mode: ViewMode;
+  declare channel: number;
+  declare range: Range | undefined;
+  declare classNames: readonly string[];
+  declare palette: readonly (readonly number[])[];
+  declare label: string;
+  declare legend: Range | undefined;
+  declare readout: string;
+  declare cursor: { x: number; y: number } | undefined;
+
+  private drawn: tf.Tensor | undefined;
+
+  private readonly rendered = new TensorTaskController(this, {
+    args: () =>
+      this.tensor && !this.tensor.isDisposed
+        ? ([this.tensor, this.mode, this.channel, this.range, this.palette] as const)
+        : undefined,
+    task: ([tensor, mode, channel, range, palette]): Rendered =>
+      render(tensor, mode, channel, range, palette),
+  });
+
+  constructor() {
+    super();
+    this.tensor = undefined;
+    this.mode = 'grey';
+    this.channel = 0;
+    this.range = undefined;
+    this.classNames = [];
+    this.palette = CATEGORICAL;
+    this.label = '';
+    this.legend = undefined;
+    this.readout = '';
+    this.cursor = undefined;
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    const value = this.rendered.value;
+    const canvas = this.renderRoot.querySelector('canvas');
+    if (!value || !canvas || value.image === this.drawn || this.rendered.status !== 'complete')
+      return;
+    this.drawn = value.image;
+    const bounds = value.bounds.clone();
+    void drawTensor(value.image, canvas).then(async () => {
+      const [lo = 0, hi = 0] = await bounds.data();
+      bounds.dispose();
+      this.legend = [lo, hi];
+      canvas.dataset['drawn'] = String(Number(canvas.dataset['drawn'] ?? 0) + 1);
+      if (this.cursor) void this.readAt(this.cursor.x, this.cursor.y);
+    });
+  }
+
+  /** Reads the values under (x, y) in tensor coordinates and updates the readout. */
+  private async readAt(x: number, y: number): Promise<void> {
+    const t = this.tensor;
+    if (!t || t.isDisposed) return;
+    const channels = t.rank === 3 ? (t.shape[2] ?? 1) : 1;
+    const pixel = tf.tidy(() =>
+      tf.reshape(
+        tf.slice(t, t.rank === 3 ? [y, x, 0] : [y, x], t.rank === 3 ? [1, 1, channels] : [1, 1]),
+        [channels],
+      ),
+    );
+    let values: number[];
+    try {
+      values = Array.from(await pixel.data());
+    } finally {
+      pixel.dispose();
+    }
+    this.readout = describe(values, this.mode, this.channel, this.classNames, x, y);
+    this.dispatchEvent(
+      new CustomEvent<PixelDetail>('pw-pixel', {
+        detail: { x, y, values },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+
+  private pointAt(event: PointerEvent): { x: number; y: number } | undefined {
+    const t = this.tensor;
+    const canvas = event.currentTarget as HTMLCanvasElement;
+    if (!t) return undefined;
+    const box = canvas.getBoundingClientRect();
+    const [h = 1, w = 1] = t.shape;
+    const x = Math.min(
+      w - 1,
+      Math.max(0, Math.floor(((event.clientX - box.left) / box.width) * w)),
+    );
+    const y = Math.min(
+      h - 1,
+      Math.max(0, Math.floor(((event.clientY - box.top) / box.height) * h)),
+    );
+    return { x, y };
+  }
+
+  private readonly onPointer = (event: PointerEvent): void => {
+    const p = this.pointAt(event);
+    if (!p || (this.cursor && p.x === this.cursor.x && p.y === this.cursor.y)) return;
+    this.cursor = p;
+    void this.readAt(p.x, p.y);
+  };
+
+  private readonly onKey = (event: KeyboardEvent): void => {
+    const t = this.tensor;
+    if (!t) return;
+    const step = event.shiftKey ? 8 : 1;
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-step, 0],
+      ArrowRight: [step, 0],
+      ArrowUp: [0, -step],
+      ArrowDown: [0, step],
+    };
+    const move = moves[event.key];
+    if (!move) return;
+    event.preventDefault();
+    const [h = 1, w = 1] = t.shape;
+    const from = this.cursor ?? { x: Math.floor(w / 2), y: Math.floor(h / 2) };
+    this.cursor = {
+      x: Math.min(w - 1, Math.max(0, from.x + move[0])),
+      y: Math.min(h - 1, Math.max(0, from.y + move[1])),
+    };
+    void this.readAt(this.cursor.x, this.cursor.y);
+  };
+
+  override render() {
+    const [h, w] = this.tensor?.shape ?? [];
+    const error = this.rendered.status === 'error' ? errorMessage(this.rendered.error) : '';
+    return html`<figure>
+      <canvas
+        part="canvas"
+        tabindex="0"
+        role="img"
+        aria-label=${`${this.label || 'Tensor view'}${h ? `, ${h} by ${w}` : ''}. Arrow keys read values.`}
+        style=${w && h ? `aspect-ratio: ${w} / ${h}` : 'aspect-ratio: 1'}
+        @pointermove=${this.onPointer}
+        @pointerdown=${this.onPointer}
+        @keydown=${this.onKey}
+      ></canvas>
+      ${this.renderLegend()}
+      <div class="readout" aria-live="polite">${this.readout}</div>
+      ${error ? html`<div class="error" role="alert">Could not draw: ${error}</div>` : nothing}
+      ${this.label ? html`<figcaption>${this.label}</figcaption>` : nothing}
+    </figure>`;
+  }
+
+  private renderLegend() {
+    if (this.mode === 'rgb') return nothing;
+    if (this.mode === 'labels') {
+      const names = this.classNames.length ? this.classNames : [];
+      return html`<div class="legend" aria-label="Class colours">
+        ${names.map((name, i) => {
+          const c = this.palette[i % this.palette.length] ?? [0, 0, 0];
+          return html`<span
+            ><span class="swatch" style=${`background: rgb(${c.join(',')})`}></span>${name}</span
+          >`;
+        })}
+      </div>`;
+    }
+    if (!this.legend) return nothing;
+    const [lo, hi] = this.legend;
+    const gradient =
+      this.mode === 'diverging'
+        ? 'linear-gradient(to right, rgb(33,102,191), #fff, rgb(204,38,38))'
+        : 'linear-gradient(to right, #000, #fff)';
+    return html`<div class="legend">
+      <span>${formatNumber(lo)}</span><span class="bar" style=${`background: ${gradient}`}></span
+      ><span>${formatNumber(hi)}</span>
+    </div>`;
+  }
+}
+
+/** Computes the image and the legend range for a tensor; everything stays on the device. */
+function render(
+  tensor: tf.Tensor,
+  mode: ViewMode,
+  channel: number,
+  range: Range | undefined,
+  palette: readonly (readonly number[])[],
+): Rendered {
+  return tf.tidy(() => {
+    if (mode === 'rgb') {
+      const image = tf.clipByValue(tensor, 0, 1) as tf.Tensor3D;
+      return { image, bounds: tf.tensor1d([0, 1]) };
+    }
+    if (mode === 'labels') {
+      const labels = (tensor.rank === 3 ? tf.argMax(tensor, 2) : tensor) as tf.Tensor2D;
+      return { image: labelColors(labels, palette), bounds: tf.tensor1d([0, palette.length - 1]) };
+    }
+    const plane = (
+      tensor.rank === 3 ? tf.squeeze(tf.slice(tensor, [0, 0, channel], [-1, -1, 1]), [2]) : tensor
+    ) as tf.Tensor2D;
+    const bounds = range ? tf.tensor1d([range[0], range[1]]) : rangeTensor(plane, mode);
+    return { image: colorize(plane, mode, range), bounds };
+  });
+}
+
+function describe(
+  values: readonly number[],
+  mode: ViewMode,
+  channel: number,
+  classNames: readonly string[],
+  x: number,
+  y: number,
+): string {
+  const at = `(${x}, ${y})`;
+  if (mode === 'rgb') return `${at} RGB ${values.map((v) => v.toFixed(3)).join(', ')}`;
+  if (mode === 'labels') {
+    if (values.length === 1) {
+      const k = values[0] ?? 0;
+      return `${at} class ${classNames[k] ?? k}`;
+    }
+    // Scores: report the softmax probability of the top classes.
+    const max = Math.max(...values);
+    const exps = values.map((v) => Math.exp(v - max));
+    const sum = exps.reduce((a, b) => a + b, 0);
+    const ranked = exps
+      .map((e, k) => ({ k, p: e / sum }))
+      .sort((a, b) => b.p - a.p)
+      .slice(0, 3);
+    return `${at} ${ranked.map(({ k, p }) => `${classNames[k] ?? k} ${(p * 100).toFixed(1)}%`).join(' · ')}`;
+  }
+  const v = values.length === 1 ? values[0] : values[channel];
+  return `${at} value ${formatNumber(v ?? NaN)}`;
+}
+
+function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(2) : v.toFixed(a < 1 ? 3 : 2);
+}
+
+customElements.define('pw-tensor-view', PwTensorView);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pw-tensor-view': PwTensorView;
+  }
+}
