@@ -3,3 +3,25 @@
  * from here (or from src/lib/browser for canvas/ImageData conversion).
  */
 export { invalid, intInRange, numberInRange, oneOf } from './validate';
+export { maxPoolWithSwitches, maxUnpool, avgPool } from './pooling';
+export type { PoolOptions, PooledWithSwitches } from './pooling';
+export { zeroInsert, nearestUpsample } from './upsampling';
+export type { UpsampleFactor } from './upsampling';
+export { magnitudeSpectrum, spectrumFrequencies, logMagnitudeSpectrum2d } from './spectrum';
+export {
+  transposedConv2d,
+  transposedConvByZeroInsertion,
+  transposedConvOutputSize,
+} from './transposed-conv';
+export type { TransposedConvOptions } from './transposed-conv';
+export { overlapMap } from './overlap-map';
+export {
+  bilinearKernel,
+  bilinearKernelSize,
+  bilinearProfile,
+  bilinearUpsample,
+  compareWithResizeBilinear,
+} from './bilinear';
+export type { ConventionDifference } from './bilinear';
+export { receptiveField } from './receptive-field';
+export type { FieldLayer, ReceptiveField } from './receptive-field';

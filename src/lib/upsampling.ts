@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { intInRange, invalid } from './validate';
 
 /** One factor for every spatial axis, or one per spatial axis (`[fy, fx]` for images). */
-export type Factor = number | readonly number[];
+export type UpsampleFactor = number | readonly number[];
 
 /** Indices of the axes that are upsampled for a tensor of this rank. */
 function spatialAxes(rank: number, shape: readonly number[]): number[] {
@@ -20,7 +20,7 @@ function spatialAxes(rank: number, shape: readonly number[]): number[] {
   return invalid('x shape', `[${shape.join(', ')}]`, '[L], [H, W], [H, W, C] or [N, H, W, C]');
 }
 
-function factorsFor(factor: Factor, axes: readonly number[]): number[] {
+function factorsFor(factor: UpsampleFactor, axes: readonly number[]): number[] {
   const list = typeof factor === 'number' ? axes.map(() => factor) : [...factor];
   if (list.length !== axes.length) {
     invalid('factor', `[${list.join(', ')}]`, `one integer or ${axes.length} integers`);
@@ -32,7 +32,7 @@ function factorsFor(factor: Factor, axes: readonly number[]): number[] {
  * Splits each spatial axis of length L into (L, f) and fills the new trailing slot, then merges
  * back to L * f: `fill` decides whether the new slots are zeros or copies of the sample.
  */
-function expandAxes(x: tf.Tensor, factor: Factor, fill: 'zeros' | 'repeat'): tf.Tensor {
+function expandAxes(x: tf.Tensor, factor: UpsampleFactor, fill: 'zeros' | 'repeat'): tf.Tensor {
   const axes = spatialAxes(x.rank, x.shape);
   const factors = factorsFor(factor, axes);
   return tf.tidy(() => {
@@ -71,7 +71,7 @@ function expandAxes(x: tf.Tensor, factor: Factor, fill: 'zeros' | 'repeat'): tf.
  * @param x `[L]`, `[H, W]`, `[H, W, C]` or `[N, H, W, C]`
  * @param factor integer 1..32, or `[fy, fx]` for images
  */
-export function zeroInsert<T extends tf.Tensor>(x: T, factor: Factor): T {
+export function zeroInsert<T extends tf.Tensor>(x: T, factor: UpsampleFactor): T {
   return expandAxes(x, factor, 'zeros') as T;
 }
 
@@ -81,6 +81,6 @@ export function zeroInsert<T extends tf.Tensor>(x: T, factor: Factor): T {
  * @param x `[L]`, `[H, W]`, `[H, W, C]` or `[N, H, W, C]`
  * @param factor integer 1..32, or `[fy, fx]` for images
  */
-export function nearestUpsample<T extends tf.Tensor>(x: T, factor: Factor): T {
+export function nearestUpsample<T extends tf.Tensor>(x: T, factor: UpsampleFactor): T {
   return expandAxes(x, factor, 'repeat') as T;
 }
