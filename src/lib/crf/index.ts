@@ -1,0 +1,34 @@
+/** Dense CRF (Kraehenbuehl & Koltun 2011): parameters, unaries, filters and mean-field inference. */
+export { DEFAULT_CRF_PARAMS, resolveCrfParams, type CrfParams } from './params';
+export { unaryFromLogits, probabilitiesFromUnary } from './unary';
+export {
+  scribbleUnary,
+  strokesToLabelMap,
+  type ScribbleDab,
+  type ScribbleUnaryOptions,
+} from './scribble';
+export { appearanceFeatures, smoothnessFeatures } from './features';
+export { exactGaussianMessages, exactGaussianKernel, MAX_EXACT_KERNEL_PIXELS } from './exactFilter';
+export {
+  separableGaussianMessages,
+  exactSpatialGaussianMessages,
+  gaussianTaps,
+} from './separableGaussian';
+export {
+  buildBilateralGrid,
+  bilateralGridMessages,
+  MAX_GRID_VERTICES,
+  type BilateralGrid,
+} from './bilateralGrid';
+export {
+  prepareMeanField,
+  initialMeanFieldState,
+  meanFieldStep,
+  disposeMeanFieldState,
+  runMeanField,
+  type CrfMethod,
+  type MeanFieldOptions,
+  type MeanFieldProblem,
+  type MeanFieldState,
+  type MeanFieldTrace,
+} from './meanField';
