@@ -1,10 +1,12 @@
 /**
- * @summary Max-pools a real photo live: a pool-size slider (1..8, stride = size) redraws the
- * pooled output next to the input.
+ * @summary Pools a real photo live: pool size and stride sliders (1..8) and a max/average
+ * switch redraw the pooled output next to the input.
  *
  * @attr src - URL of the photo (any size; centre-cropped and resized to `working-size`).
  * @attr working-size - side of the square input in pixels (default 256).
  * @attr size - initial pool size (default 2).
+ * @attr stride - initial stride (default 2).
+ * @attr mode - 'max' or 'average' (default 'max').
  * @fires pw-computed - `CustomEvent<{ ms: number; outShape: number[] }>` after each redraw.
  * @csspart canvas - the input and output canvases.
  *
@@ -15,8 +17,10 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
-import { drawTensor, imageToTensor, loadImage } from '../lib/browser/image';
+import { drawTensor } from '../lib/browser/image';
 import { maxPool2d } from '../lib/pool-basic';
+import { avgPool } from '../lib/pooling';
+import { photoController } from './controllers/photo';
 import { errorMessage } from './controllers/tensor-task';
 
 export interface ComputedDetail {
@@ -29,24 +33,29 @@ export class PwMaxPool extends LitElement {
     src: { type: String },
     workingSize: { type: Number, attribute: 'working-size' },
     size: { type: Number },
+    stride: { type: Number },
+    mode: { type: String },
   };
   static override styles = elementStyles;
 
   declare src: string;
   declare workingSize: number;
   declare size: number;
+  declare stride: number;
+  declare mode: 'max' | 'average';
 
   private drawnPhoto: tf.Tensor | undefined;
   private drawnResult: tf.Tensor | undefined;
 
-  private readonly photo = new TensorTaskController(this, {
-    args: () => (this.src ? ([this.src, this.workingSize] as const) : undefined),
-    task: async ([src, side]) => imageToTensor(await loadImage(src), side),
-  });
+  private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
 
   private readonly pooled = new TensorTaskController(this, {
-    args: () => (this.photo.value ? ([this.photo.value, this.size] as const) : undefined),
-    task: ([photo, size]) => maxPool2d(photo, size),
+    args: () =>
+      this.photo.value
+        ? ([this.photo.value, this.size, this.stride, this.mode] as const)
+        : undefined,
+    task: ([photo, size, stride, mode]) =>
+      mode === 'average' ? avgPool(photo, { size, stride }) : maxPool2d(photo, size, stride),
   });
 
   constructor() {
@@ -54,6 +63,8 @@ export class PwMaxPool extends LitElement {
     this.src = '';
     this.workingSize = 256;
     this.size = 2;
+    this.stride = 2;
+    this.mode = 'max';
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -73,10 +84,10 @@ export class PwMaxPool extends LitElement {
     const result = this.pooled.value;
     if (output && result && this.pooled.status === 'complete' && result !== this.drawnResult) {
       this.drawnResult = result;
-      const size = this.size;
+      const shown = `${this.mode} ${this.size} ${this.stride}`;
       // drawTensor copies the tensor synchronously, so a newer result may dispose this one.
       await drawTensor(result, output);
-      output.dataset['shown'] = String(size);
+      output.dataset['shown'] = shown;
       this.dispatchEvent(
         new CustomEvent<ComputedDetail>('pw-computed', {
           detail: { ms: this.pooled.lastMs, outShape: result.shape },
@@ -87,8 +98,16 @@ export class PwMaxPool extends LitElement {
     }
   }
 
-  private readonly onInput = (event: Event): void => {
+  private readonly onSize = (event: Event): void => {
     this.size = Number((event.target as HTMLInputElement).value);
+  };
+
+  private readonly onStride = (event: Event): void => {
+    this.stride = Number((event.target as HTMLInputElement).value);
+  };
+
+  private readonly onMode = (event: Event): void => {
+    this.mode = (event.target as HTMLInputElement).value === 'average' ? 'average' : 'max';
   };
 
   override render() {
@@ -97,18 +116,47 @@ export class PwMaxPool extends LitElement {
     return html`
       <div class="controls">
         <label>
-          Pool size (stride = size)
+          Pool size
           <input
+            class="size"
             type="range"
             min="1"
             max="8"
             step="1"
             .value=${String(this.size)}
             aria-valuetext=${`${this.size} by ${this.size}`}
-            @input=${this.onInput}
+            @input=${this.onSize}
           />
           <output>${this.size}×${this.size}</output>
         </label>
+        <label>
+          Stride
+          <input
+            class="stride"
+            type="range"
+            min="1"
+            max="8"
+            step="1"
+            .value=${String(this.stride)}
+            @input=${this.onStride}
+          />
+          <output>${this.stride}</output>
+        </label>
+        <fieldset class="mode">
+          <legend>Pooling</legend>
+          ${(['max', 'average'] as const).map(
+            (m) =>
+              html`<label
+                ><input
+                  type="radio"
+                  name="mode"
+                  value=${m}
+                  .checked=${this.mode === m}
+                  @change=${this.onMode}
+                />${m}</label
+              >`,
+          )}
+        </fieldset>
       </div>
       <div class="panels">
         <figure>
@@ -116,7 +164,7 @@ export class PwMaxPool extends LitElement {
           <figcaption>Input, ${this.workingSize}×${this.workingSize}</figcaption>
         </figure>
         <figure>
-          <canvas class="output" part="canvas" role="img" aria-label="Max-pooled photo"></canvas>
+          <canvas class="output" part="canvas" role="img" aria-label="Pooled photo"></canvas>
           <figcaption>
             Max-pooled${out ? html`, ${out[0]}×${out[1]}` : ''}: each pixel is the largest value in
             its ${this.size}×${this.size} window

@@ -24,6 +24,18 @@ export const elementStyles = css`
     gap: 0.5rem;
     align-items: center;
   }
+  fieldset {
+    border: none;
+    margin: 0;
+    padding: 0;
+    display: inline-flex;
+    gap: 0.75rem;
+    align-items: center;
+  }
+  legend {
+    float: left;
+    margin-inline-end: 0.5rem;
+  }
   input[type='range'] {
     inline-size: min(16rem, 60vw);
     accent-color: var(--pw-accent, #2456c9);

@@ -6,15 +6,18 @@ import { LESSONS } from '../../src/lessons';
 
 const baseUrl = inject('baseUrl');
 
-/** Output canvas of the pooling element as a data URL, once it has drawn `size`. */
-async function pooledCanvas(page: Page, size: number): Promise<string> {
+/**
+ * Output canvas of the pooling element as a data URL, once it has drawn pool size `size`
+ * (with the given stride and mode).
+ */
+async function pooledCanvas(page: Page, size: number, stride = 2, mode = 'max'): Promise<string> {
   await page.waitForFunction(
-    (s) => {
+    (shown) => {
       const el = document.querySelector('pw-max-pool');
       const canvas = el?.shadowRoot?.querySelector<HTMLCanvasElement>('canvas.output');
-      return canvas?.dataset['shown'] === String(s);
+      return canvas?.dataset['shown'] === shown;
     },
-    size,
+    `${mode} ${size} ${stride}`,
     { timeout: 60_000 },
   );
   return page.evaluate(() => {
@@ -27,7 +30,7 @@ async function pooledCanvas(page: Page, size: number): Promise<string> {
 }
 
 async function sliderValue(page: Page): Promise<number> {
-  return Number(await page.locator('pw-max-pool input[type=range]').inputValue());
+  return Number(await page.locator('pw-max-pool input.size').inputValue());
 }
 
 describe('with WebGL (SwiftShader)', () => {
@@ -61,10 +64,10 @@ describe('with WebGL (SwiftShader)', () => {
     await context.close();
   });
 
-  it('moving the pool-size slider changes the output pixels, and 50 moves leak no tensors', async () => {
+  it('moving the pool-size slider changes the output pixels, and 50 moves (plus stride and mode changes) leak no tensors', async () => {
     const { page, context, consoleErrors } = await openPage(browser, `${baseUrl}/pooling/`);
     await waitForBackend(page);
-    const slider = page.locator('pw-max-pool input[type=range]');
+    const slider = page.locator('pw-max-pool input.size');
     const before = await pooledCanvas(page, 2);
     const baseline = await numTensors(page);
 
@@ -81,6 +84,18 @@ describe('with WebGL (SwiftShader)', () => {
       await page.keyboard.press(direction);
       await pooledCanvas(page, await sliderValue(page));
     }
+    // The stride slider and the max/average switch drive the same figure.
+    const size = await sliderValue(page);
+    const beforeStride = await pooledCanvas(page, size);
+    await page.locator('pw-max-pool input.stride').focus();
+    await page.keyboard.press('ArrowRight');
+    const afterStride = await pooledCanvas(page, size, 3);
+    expect(afterStride).not.toBe(beforeStride);
+    await page.locator('pw-max-pool input[value=average]').check();
+    expect(await pooledCanvas(page, size, 3, 'average')).not.toBe(afterStride);
+    await page.locator('pw-max-pool input[value=max]').check();
+    await pooledCanvas(page, size, 3, 'max');
+
     const final = await numTensors(page);
     console.log(`pooling slider: tensors before first move ${baseline}, after 50 moves ${final}`);
     expect(final).toBe(baseline);
@@ -128,7 +143,7 @@ describe('without WebGL', () => {
       .toMatch(/WebGL is not available|Neither WebGL/);
 
     const before = await pooledCanvas(page, 2);
-    await page.locator('pw-max-pool input[type=range]').focus();
+    await page.locator('pw-max-pool input.size').focus();
     await page.keyboard.press('ArrowRight');
     expect(await pooledCanvas(page, 3)).not.toBe(before);
     expect(consoleErrors).toEqual([]);
