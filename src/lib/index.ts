@@ -25,3 +25,11 @@ export {
 export type { ConventionDifference } from './bilinear';
 export { receptiveField } from './receptive-field';
 export type { FieldLayer, ReceptiveField } from './receptive-field';
+export { FCN_CLASSES, NUM_FCN_CLASSES, FCN_PALETTE } from './classes';
+export type { FcnClassName } from './classes';
+export { FCN_BLOCKS, FCN_WEIGHT_SHAPES, loadFcnWeights, disposeFcnWeights } from './weights';
+export type { FcnWeights, FetchResponseLike, LoadFcnWeightsOptions } from './weights';
+export { fcnForward, disposeFcnResult, fixedBilinearUpsample, FCN_OUTPUT_STRIDE } from './fcn';
+export type { FcnVariant, FcnForwardOptions, FcnResult } from './fcn';
+export { confusionMatrix, segmentationScores } from './metrics';
+export type { ConfusionMatrix, SegmentationScores } from './metrics';

@@ -1,0 +1,43 @@
+/**
+ * The 11 classes of the fashion scenes and the colours every page draws them in.
+ * Class 0 is the background; classes 1..10 are Fashion-MNIST labels 0..9, in that order.
+ */
+
+/** Class names indexed by class id (0 = background). */
+export const FCN_CLASSES = [
+  'background',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
+
+export type FcnClassName = (typeof FCN_CLASSES)[number];
+
+/** Number of classes, 11. */
+export const NUM_FCN_CLASSES = FCN_CLASSES.length;
+
+/**
+ * One RGB colour per class, 0..255, indexed by class id. Background is a dark grey so objects
+ * stand out; the others are well separated hues (Tableau 10), so two garments that overlap
+ * in a scene stay distinguishable.
+ */
+export const FCN_PALETTE: readonly (readonly [number, number, number])[] = [
+  [40, 40, 40],
+  [78, 121, 167],
+  [242, 142, 43],
+  [225, 87, 89],
+  [118, 183, 178],
+  [89, 161, 79],
+  [237, 201, 72],
+  [176, 122, 161],
+  [255, 157, 167],
+  [156, 117, 95],
+  [186, 176, 172],
+];

@@ -1,0 +1,186 @@
+/**
+ * The tiny FCN's architecture (what `training/export.py` writes) and a loader for its tfjs
+ * weights manifest that refuses anything that does not match it, with an error that names
+ * the problem: an HTTP failure, a missing tensor, a wrong shape, a truncated shard.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { NUM_FCN_CLASSES } from './classes';
+
+/** The encoder's five blocks: their 3x3 conv+relu layers; each block ends in a 2x2/2 max-pool. */
+export const FCN_BLOCKS: readonly (readonly string[])[] = [
+  ['conv1_1'],
+  ['conv2_1'],
+  ['conv3_1', 'conv3_2'],
+  ['conv4_1', 'conv4_2'],
+  ['conv5_1'],
+];
+
+const K = NUM_FCN_CLASSES;
+
+/**
+ * Every stored tensor and its shape. Conv kernels are `[kh, kw, in, out]` (with a bias
+ * `[out]`); the learned 2x transposed-conv kernels are tfjs's `[kh, kw, out, in]`. The fixed
+ * final 8x/16x/32x bilinear kernels are not stored: `fcn.ts` builds them.
+ */
+export const FCN_WEIGHT_SHAPES: Readonly<Record<string, readonly number[]>> = {
+  ...conv('conv1_1', 3, 3, 16),
+  ...conv('conv2_1', 3, 16, 32),
+  ...conv('conv3_1', 3, 32, 64),
+  ...conv('conv3_2', 3, 64, 64),
+  ...conv('conv4_1', 3, 64, 96),
+  ...conv('conv4_2', 3, 96, 96),
+  ...conv('conv5_1', 3, 96, 128),
+  ...conv('fc6', 1, 128, 192),
+  ...conv('fc7', 1, 192, 192),
+  ...conv('score_fr', 1, 192, K),
+  'upscore2/kernel': [4, 4, K, K],
+  ...conv('score_pool4', 1, 96, K),
+  'upscore_pool4/kernel': [4, 4, K, K],
+  ...conv('score_pool3', 1, 64, K),
+};
+
+function conv(name: string, k: number, cin: number, cout: number): Record<string, number[]> {
+  return { [`${name}/kernel`]: [k, k, cin, cout], [`${name}/bias`]: [cout] };
+}
+
+/** Loaded weights: tensor name -> tensor (float32, dequantized). Dispose with `disposeFcnWeights`. */
+export interface FcnWeights {
+  readonly tensors: ReadonlyMap<string, tf.Tensor>;
+  /** Bytes of the shards as stored (quantized). */
+  readonly byteLength: number;
+}
+
+/** The part of a fetch Response the loader uses. */
+export interface FetchResponseLike {
+  ok: boolean;
+  status: number;
+  statusText?: string;
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export interface LoadFcnWeightsOptions {
+  /** Default: `globalThis.fetch`. Node tests pass one that reads files. */
+  fetch?: (url: string) => Promise<FetchResponseLike>;
+}
+
+const BYTES: Readonly<Record<string, number>> = {
+  float32: 4,
+  int32: 4,
+  float16: 2,
+  uint16: 2,
+  uint8: 1,
+};
+
+/**
+ * Loads `model.json` (a tfjs `weightsManifest`, float16 or uint8 quantized) and its shards,
+ * checks every tensor name, shape and byte count against `FCN_WEIGHT_SHAPES`, and returns
+ * the dequantized float32 tensors. Shard paths are relative to the manifest's URL.
+ */
+export async function loadFcnWeights(
+  manifestUrl: string,
+  options: LoadFcnWeightsOptions = {},
+): Promise<FcnWeights> {
+  const fetchFn = options.fetch ?? ((url: string) => globalThis.fetch(url));
+  const res = await fetchOk(fetchFn, manifestUrl);
+  let json: unknown;
+  try {
+    json = await res.json();
+  } catch (e) {
+    throw new Error(`invalid weights manifest ${manifestUrl}: not JSON`, { cause: e });
+  }
+  const groups = (json as { weightsManifest?: unknown }).weightsManifest;
+  if (!Array.isArray(groups) || groups.length === 0) {
+    throw new Error(`invalid weights manifest ${manifestUrl}: no weightsManifest array`);
+  }
+  const base = manifestUrl.slice(0, manifestUrl.lastIndexOf('/') + 1);
+  const tensors = new Map<string, tf.Tensor>();
+  let byteLength = 0;
+  try {
+    for (const [g, group] of (groups as tf.io.WeightsManifestConfig).entries()) {
+      checkEntries(manifestUrl, group.weights);
+      const buffers = await Promise.all(
+        group.paths.map(async (p) => (await fetchOk(fetchFn, base + p)).arrayBuffer()),
+      );
+      const got = buffers.reduce((sum, b) => sum + b.byteLength, 0);
+      const expected = group.weights.reduce(
+        (sum, e) =>
+          sum +
+          e.shape.reduce((a, b) => a * b, 1) * (BYTES[e.quantization?.dtype ?? e.dtype] ?? NaN),
+        0,
+      );
+      if (got !== expected) {
+        throw new Error(
+          `corrupt weights ${manifestUrl}: group ${g} shards hold ${got} bytes (expected ${expected}; truncated or wrong file)`,
+        );
+      }
+      byteLength += got;
+      const decoded = tf.io.decodeWeights(concat(buffers), group.weights);
+      for (const [name, t] of Object.entries(decoded)) tensors.set(name, t);
+    }
+    for (const [name, shape] of Object.entries(FCN_WEIGHT_SHAPES)) {
+      if (!tensors.has(name))
+        throw new Error(`invalid weights ${manifestUrl}: missing tensor "${name}"`);
+      const values = tensors.get(name)?.dataSync() ?? [];
+      if (!values.every(Number.isFinite)) {
+        throw new Error(
+          `corrupt weights ${manifestUrl}: tensor "${name}" [${shape.join(', ')}] holds non-finite values`,
+        );
+      }
+    }
+  } catch (e) {
+    tensors.forEach((t) => t.dispose());
+    throw e;
+  }
+  return { tensors, byteLength };
+}
+
+/** Disposes every tensor of `weights`. */
+export function disposeFcnWeights(weights: FcnWeights): void {
+  weights.tensors.forEach((t) => t.dispose());
+}
+
+function checkEntries(url: string, entries: tf.io.WeightsManifestEntry[]): void {
+  for (const e of entries) {
+    const expected = FCN_WEIGHT_SHAPES[e.name];
+    if (!expected) throw new Error(`invalid weights ${url}: unexpected tensor "${e.name}"`);
+    if (e.shape.length !== expected.length || e.shape.some((d, i) => d !== expected[i])) {
+      throw new Error(
+        `invalid weights ${url}: tensor "${e.name}" has shape [${e.shape.join(', ')}] (expected [${expected.join(', ')}])`,
+      );
+    }
+    if (e.dtype !== 'float32') {
+      throw new Error(
+        `invalid weights ${url}: tensor "${e.name}" has dtype ${e.dtype} (expected float32)`,
+      );
+    }
+  }
+}
+
+async function fetchOk(
+  fetchFn: (url: string) => Promise<FetchResponseLike>,
+  url: string,
+): Promise<FetchResponseLike> {
+  let res: FetchResponseLike;
+  try {
+    res = await fetchFn(url);
+  } catch (e) {
+    throw new Error(`failed to fetch ${url}: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
+  }
+  if (!res.ok)
+    throw new Error(`failed to fetch ${url}: HTTP ${res.status} ${res.statusText ?? ''}`.trim());
+  return res;
+}
+
+function concat(buffers: ArrayBuffer[]): ArrayBuffer {
+  if (buffers.length === 1 && buffers[0]) return buffers[0];
+  const out = new Uint8Array(buffers.reduce((s, b) => s + b.byteLength, 0));
+  let offset = 0;
+  for (const b of buffers) {
+    out.set(new Uint8Array(b), offset);
+    offset += b.byteLength;
+  }
+  return out.buffer;
+}
