@@ -1,0 +1,67 @@
+"""Re-evaluates a shipped export (model.json + shard, dequantized) on the held-out scenes and
+prints mean IU / pixel accuracy per variant; compares with eval.json when present.
+
+  /usr/bin/python3 training/evaluate.py [--weights public/weights] [--scenes 500]
+"""
+import argparse
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def load_export(directory):
+    """[(name, float32 array)] from a float16/uint8/float32 tfjs manifest."""
+    import numpy as np
+    with open(os.path.join(directory, 'model.json')) as f:
+        manifest = json.load(f)['weightsManifest']
+    out = []
+    for group in manifest:
+        data = b''.join(open(os.path.join(directory, p), 'rb').read() for p in group['paths'])
+        offset = 0
+        for e in group['weights']:
+            n = int(np.prod(e['shape'])) if e['shape'] else 1
+            q = e.get('quantization', {})
+            dtype = q.get('dtype', e['dtype'])
+            np_dtype = {'float16': '<f2', 'float32': '<f4', 'uint8': 'u1', 'uint16': '<u2'}[dtype]
+            a = np.frombuffer(data, np_dtype, n, offset).astype(np.float32)
+            offset += a.size * np.dtype(np_dtype).itemsize
+            if dtype in ('uint8', 'uint16'):
+                a = a * q['scale'] + q['min']
+            out.append((e['name'], a.reshape(e['shape'])))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--weights', default=os.path.join(REPO, 'public', 'weights'))
+    ap.add_argument('--scenes', type=int, default=500)
+    args = ap.parse_args()
+    import numpy as np
+    import torch
+    from export import EVAL_SEED, evaluate, reference_forward, scores
+    from scenes import HELDOUT_BACKGROUNDS, load_backgrounds, load_fashion, make_scenes
+
+    torch.set_num_threads(1)
+    weights = load_export(args.weights)
+    te_img, te_lab = load_fashion('t10k')
+    xs, ys, _ = make_scenes(EVAL_SEED, args.scenes, load_backgrounds(HELDOUT_BACKGROUNDS),
+                            te_img, te_lab, 128)
+    xs = np.round(xs * 255) / 255
+    hists = evaluate(lambda x, v: reference_forward(weights, x, v), xs, ys)
+    report_path = os.path.join(args.weights, 'eval.json')
+    report = json.load(open(report_path)) if os.path.exists(report_path) else {'rows': []}
+    reported = {r['variant']: r for r in report['rows']}
+    print(f'{args.scenes} held-out scenes, weights {args.weights}')
+    for v, h in hists.items():
+        s = scores(h)
+        r = reported.get(v)
+        note = f'   (eval.json: {r["meanIU"]:.4f})' if r else ''
+        print(f'FCN-{v:>3}: mean IU {s["meanIU"]:.4f}  pixel acc {s["pixelAccuracy"]:.4f}  '
+              f'mean acc {s["meanAccuracy"]:.4f}{note}')
+
+
+if __name__ == '__main__':
+    main()
