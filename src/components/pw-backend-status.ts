@@ -2,7 +2,8 @@
  * @summary The page's compute badge: shows loading progress while tfjs starts, then which
  * backend runs (webgl / wasm / cpu), with a plain-language notice when it is not WebGL.
  *
- * Starts the backend itself, so a page with this element begins loading tfjs at once.
+ * Starts the backend itself, so a page with this element begins loading tfjs at once. If the
+ * WebGL context is lost later, it says so and offers a "Reload figures" button.
  * @csspart badge - the small backend label.
  */
 import { LitElement, css, html } from 'lit';
@@ -30,6 +31,10 @@ export class PwBackendStatus extends LitElement {
     }
     .badge[data-backend='webgl'] {
       border-color: var(--pw-good, #2e7d32);
+    }
+    .notice button {
+      font: inherit;
+      margin-left: 0.5rem;
     }
     .notice {
       margin: 0.5rem 0 0;
@@ -70,6 +75,13 @@ export class PwBackendStatus extends LitElement {
       return html`<span class="badge" part="badge" data-backend="loading" role="status"
         ><span aria-hidden="true">⏳</span> ${s.message}</span
       >`;
+    }
+    if (s.phase === 'lost') {
+      return html`<span class="badge" part="badge" data-backend="lost">compute: stopped</span>
+        <p class="notice" role="alert">
+          ${s.message} The text and static figures are unaffected.
+          <button type="button" @click=${() => location.reload()}>Reload figures</button>
+        </p>`;
     }
     if (s.phase === 'failed') {
       return html`<span class="badge" part="badge" data-backend="none">no compute</span>

@@ -164,6 +164,10 @@ export function liveElementTags(page: Page): Promise<string[]> {
 export interface LiveElementState {
   tag: string;
   upgraded: boolean;
+  /** The element declares it needs the trained weights (`data-needs-weights`). */
+  needsWeights: boolean;
+  /** Lit's `hasUpdated`: the element rendered at least once. */
+  updated: boolean;
   computed: number;
   canvases: number;
   drawnCanvases: number;
@@ -194,6 +198,8 @@ export function liveElementStates(page: Page): Promise<LiveElementState[]> {
           return {
             tag: el.tagName.toLowerCase(),
             upgraded: customElements.get(el.tagName.toLowerCase()) !== undefined && !!el.shadowRoot,
+            needsWeights: el.hasAttribute('data-needs-weights'),
+            updated: (el as unknown as { hasUpdated?: boolean }).hasUpdated !== false,
             computed: (el as unknown as { __pwComputed?: number }).__pwComputed ?? 0,
             canvases: canvases.length,
             drawnCanvases: canvases.filter(drawn).length,
@@ -204,9 +210,14 @@ export function liveElementStates(page: Page): Promise<LiveElementState[]> {
   );
 }
 
-/** Rendered = upgraded and fired `pw-computed` at least once, or every one of its canvases drawn. */
+/**
+ * Rendered = upgraded, and: fired `pw-computed` at least once, or drew every one of its canvases,
+ * or (an element with no canvas, such as a picker) rendered once.
+ */
 export function isRendered(s: LiveElementState): boolean {
-  return s.upgraded && (s.computed > 0 || (s.canvases > 0 && s.drawnCanvases === s.canvases));
+  if (!s.upgraded) return false;
+  if (s.computed > 0) return true;
+  return s.canvases > 0 ? s.drawnCanvases === s.canvases : s.updated;
 }
 
 /**

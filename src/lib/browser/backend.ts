@@ -2,6 +2,9 @@
  * Picks the tfjs backend once per page: WebGL, else WASM, else plain CPU, and reports progress so
  * the page can say what is happening. Every live element awaits `ensureBackend()` before it
  * computes; the status element listens to `backendEvents` to show a badge and notices.
+ *
+ * If the browser takes the WebGL context away (GPU reset, driver update, too many contexts),
+ * every tensor on it is gone: a 'lost' event says so, and the status element offers a reload.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -16,7 +19,9 @@ export interface BackendInfo {
 export type BackendEventDetail =
   | { readonly phase: 'loading'; readonly message: string }
   | { readonly phase: 'ready'; readonly info: BackendInfo }
-  | { readonly phase: 'failed'; readonly message: string };
+  | { readonly phase: 'failed'; readonly message: string }
+  /** The WebGL context was lost after start-up; figures stop until the page reloads. */
+  | { readonly phase: 'lost'; readonly message: string };
 
 /** Fires `backend` events (`CustomEvent<BackendEventDetail>`); the last one is kept in `lastBackendEvent`. */
 export const backendEvents = new EventTarget();
@@ -38,10 +43,30 @@ async function tryBackend(name: BackendName): Promise<boolean> {
   }
 }
 
+/** Reports the loss of tfjs's WebGL context (tfjs itself only forgets the context). */
+function watchContextLoss(canvas: HTMLCanvasElement | OffscreenCanvas): void {
+  canvas.addEventListener(
+    'webglcontextlost',
+    () => {
+      emit({
+        phase: 'lost',
+        message:
+          'The browser took the graphics (WebGL) context away from this page, so the live figures ' +
+          'stopped. This can happen after a GPU or driver reset, or when many tabs use WebGL.',
+      });
+    },
+    { once: true },
+  );
+}
+
 async function pick(): Promise<BackendInfo> {
   emit({ phase: 'loading', message: 'Starting the WebGL backend…' });
-  await import('@tensorflow/tfjs-backend-webgl');
-  if (await tryBackend('webgl')) return { name: 'webgl', notice: '' };
+  const webgl = await import('@tensorflow/tfjs-backend-webgl');
+  if (await tryBackend('webgl')) {
+    const backend = tf.backend();
+    if (backend instanceof webgl.MathBackendWebGL) watchContextLoss(backend.gpgpu.gl.canvas);
+    return { name: 'webgl', notice: '' };
+  }
 
   emit({ phase: 'loading', message: 'WebGL is unavailable; loading the WebAssembly backend…' });
   try {
