@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import jpeg from 'jpeg-js';
+import { describe, expect, it } from 'vitest';
+import {
+  appearanceFeatures,
+  bilateralGridMessages,
+  buildBilateralGrid,
+  exactGaussianKernel,
+  exactGaussianMessages,
+  exactSpatialGaussianMessages,
+  runMeanField,
+  separableGaussianMessages,
+  smoothnessFeatures,
+} from '../../src/lib/crf/index';
+
+/** A committed photo, resized to `[size, size, 3]` in [0, 1]. */
+function photo(name: string, size: number): tf.Tensor3D {
+  const raw = jpeg.decode(readFileSync(`public/images/photos/${name}.jpg`), { useTArray: true });
+  return tf.tidy(() => {
+    const rgba = tf.tensor3d(raw.data, [raw.height, raw.width, 4], 'int32');
+    const rgb = tf.cast(tf.slice(rgba, [0, 0, 0], [-1, -1, 3]), 'float32');
+    return tf.div<tf.Tensor3D>(tf.image.resizeBilinear(rgb, [size, size]), 255);
+  });
+}
+
+/**
+ * A stand-in for a segmenter's unary on a photo: classes from luminance bands (4 of 11 labels)
+ * plus Gaussian noise on the logits, so about a third of the raw argmax labels are wrong.
+ */
+function noisyUnary(image: tf.Tensor3D, labels: number, seed: number): tf.Tensor3D {
+  const [h, w] = image.shape;
+  return tf.tidy(() => {
+    const bands = tf.cast(tf.minimum(tf.floor(tf.mul(tf.mean(image, -1), 4)), 3), 'int32');
+    const logits = tf.add<tf.Tensor3D>(
+      tf.mul(tf.oneHot(bands, labels), 2),
+      tf.randomNormal([h, w, labels], 0, 1.5, 'float32', seed),
+    );
+    return tf.neg(tf.logSoftmax(logits, -1));
+  });
+}
+
+const relativeError = (approx: tf.Tensor, exact: tf.Tensor) =>
+  tf.tidy(() => {
+    const diff = tf.abs(tf.sub(approx, exact));
+    return {
+      mean: (tf.sum(diff).dataSync()[0] ?? NaN) / (tf.sum(tf.abs(exact)).dataSync()[0] ?? NaN),
+      max: (tf.max(diff).dataSync()[0] ?? NaN) / (tf.max(tf.abs(exact)).dataSync()[0] ?? NaN),
+    };
+  });
+
+describe('smoothness kernel', () => {
+  it('the untruncated separable sum equals the O(N^2) sum over pixel pairs', () => {
+    const values = tf.randomUniform<tf.Rank.R3>([12, 10, 3], 0, 1, 'float32', 1);
+    const f = smoothnessFeatures(12, 10, 2.5);
+    const brute = exactGaussianMessages(f, tf.reshape(values, [120, 3]));
+    const separable = exactSpatialGaussianMessages(values, 2.5);
+    // float32 sums of ~100 terms of size <= 1: 1e-5 absolute.
+    expect(
+      tf.max(tf.abs(tf.sub(tf.reshape(separable, [120, 3]), brute))).dataSync()[0],
+    ).toBeLessThan(1e-5);
+    tf.dispose([values, f, brute, separable]);
+  });
+
+  it('the 3-sigma truncated convolution is within 1% of the full sum', () => {
+    const values = tf.randomUniform<tf.Rank.R3>([40, 36, 2], 0, 1, 'float32', 2);
+    const conv = separableGaussianMessages(values, 3);
+    const full = exactSpatialGaussianMessages(values, 3);
+    const err = relativeError(conv, full);
+    expect(err.mean).toBeLessThan(0.01);
+    expect(err.max).toBeLessThan(0.02);
+    tf.dispose([values, conv, full]);
+  });
+});
+
+describe('appearance kernel', () => {
+  it('the cached kernel matrix gives the same messages as the tiled pass', () => {
+    const image = photo('coffee', 24);
+    const f = appearanceFeatures(image, 60, 20);
+    const q = tf.tidy(() => tf.softmax(tf.randomNormal<tf.Rank.R2>([576, 5], 0, 1, 'float32', 3)));
+    const k = exactGaussianKernel(f, 100);
+    const a = tf.matMul(k, q);
+    const b = exactGaussianMessages(f, q, 64);
+    expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-3);
+    // Zero diagonal: the self term is excluded exactly.
+    expect(tf.tidy(() => tf.sum(tf.mul(k, tf.eye(576)))).dataSync()[0]).toBe(0);
+    tf.dispose([image, f, q, k, a, b]);
+  });
+
+  it.each(['chelsea', 'coffee'])(
+    'the bilateral grid is within 10 percent (mean) of the exact messages on %s at 64x64',
+    (name) => {
+      const image = photo(name, 64);
+      const f = appearanceFeatures(image, 60, 20);
+      const q = tf.tidy(() =>
+        tf.softmax(tf.reshape<tf.Rank.R2>(tf.neg(noisyUnary(image, 11, 4)), [4096, 11])),
+      );
+      const grid = buildBilateralGrid(f);
+      const fast = bilateralGridMessages(grid, q);
+      const exact = exactGaussianMessages(f, q);
+      const err = relativeError(fast, exact);
+      console.log(
+        `${name}: grid vertices ${grid.numVertices}, message error mean ${err.mean.toFixed(4)}, max ${err.max.toFixed(4)}`,
+      );
+      expect(err.mean).toBeLessThan(0.1);
+      expect(err.max).toBeLessThan(0.3);
+      grid.dispose();
+      tf.dispose([image, f, q, fast, exact]);
+    },
+    120_000,
+  );
+});
+
+describe('fast vs exact mean field', () => {
+  it.each(['chelsea', 'coffee'])(
+    'agree on >= 99 percent of labels on %s at 64x64 with default parameters',
+    (name) => {
+      const image = photo(name, 64);
+      const unary = noisyUnary(image, 11, 5);
+      const exact = runMeanField(image, unary, { method: 'exact' });
+      const fast = runMeanField(image, unary, { method: 'fast' });
+      const [agree, moved, meanDq, maxDq] = tf
+        .tidy(() => [
+          tf.mean(tf.cast(tf.equal(tf.argMax(exact.q, -1), tf.argMax(fast.q, -1)), 'float32')),
+          tf.mean(tf.cast(tf.notEqual(tf.argMax(exact.q, -1), tf.argMin(unary, -1)), 'float32')),
+          tf.mean(tf.abs(tf.sub(exact.q, fast.q))),
+          tf.max(tf.abs(tf.sub(exact.q, fast.q))),
+        ])
+        .map((t) => t.dataSync()[0] ?? NaN);
+      console.log(
+        `${name}: label agreement ${agree}, CRF moved ${moved} of labels, |dQ| mean ${meanDq} max ${maxDq}`,
+      );
+      // The CRF must actually act here, or agreement would be trivially high.
+      expect(moved).toBeGreaterThan(0.1);
+      expect(agree).toBeGreaterThanOrEqual(0.99);
+      expect(meanDq).toBeLessThan(0.01);
+      tf.dispose([image, unary, exact.q, fast.q]);
+    },
+    180_000,
+  );
+});
+
+describe('filter leaks', () => {
+  it('features, kernels, grid build/dispose and every message function free their temporaries', () => {
+    const image = photo('chelsea', 16);
+    const before = tf.memory().numTensors;
+    const f = appearanceFeatures(image, 60, 20);
+    const s = smoothnessFeatures(16, 16, 3);
+    const q = tf.tidy(() => tf.softmax(tf.randomNormal<tf.Rank.R2>([256, 3])));
+    const q3 = tf.reshape<tf.Rank.R3>(q, [16, 16, 3]);
+    const grid = buildBilateralGrid(f);
+    const made = tf.memory().numTensors;
+    const outs = [
+      bilateralGridMessages(grid, q),
+      exactGaussianMessages(f, q),
+      exactGaussianKernel(f),
+      separableGaussianMessages(q3, 3),
+      exactSpatialGaussianMessages(q3, 3),
+    ];
+    expect(tf.memory().numTensors).toBe(made + outs.length);
+    tf.dispose(outs);
+    grid.dispose();
+    tf.dispose([f, s, q, q3]);
+    expect(tf.memory().numTensors).toBe(before);
+    image.dispose();
+  });
+});
