@@ -75,7 +75,7 @@ export function scribbleUnary(
     const [lo, hi] = [tf.min(labels).dataSync()[0] ?? 0, tf.max(labels).dataSync()[0] ?? 0];
     if (lo < -1 || hi > L - 1) invalid('labelMap values', `${lo}..${hi}`, `labels in -1..${L - 1}`);
     const labelled = tf.expandDims(tf.greaterEqual(labels, 0), -1);
-    const own = tf.cast(tf.oneHot(tf.maximum(labels, 0), L), 'float32');
+    const own = tf.cast(tf.oneHot(tf.maximum(labels, tf.scalar(0, 'int32')), L), 'float32');
     const onLabel = -Math.log(confidence);
     const offLabel = -Math.log((1 - confidence) / (L - 1));
     const strokeUnary = tf.add(tf.mul(own, onLabel - offLabel), offLabel);
