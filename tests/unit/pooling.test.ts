@@ -105,6 +105,9 @@ describe('maxPoolWithSwitches', () => {
       );
       expectClose(tf.unstack(batched.pooled)[n]!, single.pooled, { atol: 0, rtol: 0 });
     });
+    const scattered = maxUnpool(batched.pooled, batched.switches, x.shape);
+    const dense = maxUnpool(batched.pooled, batched.switches, x.shape, { size: 3, stride: 2 });
+    expect(Array.from(dense.dataSync())).toEqual(Array.from(scattered.dataSync()));
   });
 
   it('rejects bad options with the option name and value', () => {
@@ -123,11 +126,12 @@ describe('maxPoolWithSwitches', () => {
 });
 
 describe('maxUnpool', () => {
-  it('matches PyTorch max_unpool2d (overlapping windows included)', () => {
+  it('matches PyTorch max_unpool2d by scatter and by the dense window path (overlaps included)', () => {
     for (const g of cases) {
       const pooled = fromGolden<tf.Tensor3D>(g.pooled);
       const switches = fromGolden<tf.Tensor3D>(g.switches, 'int32');
       expectClose(maxUnpool(pooled, switches, g.x.shape), g.unpooled, SELECTED);
+      expectClose(maxUnpool(pooled, switches, g.x.shape, g), g.unpooled, SELECTED);
     }
   });
 
@@ -153,8 +157,10 @@ describe('maxUnpool', () => {
       expect(Array.from(switches.dataSync())).toEqual(brute.switches);
       const expected = new Float32Array(values.length);
       for (const i of brute.switches) expected[i] = values[i] ?? NaN;
-      const back = maxUnpool(pooled, switches, shape);
-      expect(Array.from(back.dataSync())).toEqual(Array.from(expected));
+      const scattered = maxUnpool(pooled, switches, shape);
+      expect(Array.from(scattered.dataSync())).toEqual(Array.from(expected));
+      const dense = maxUnpool(pooled, switches, shape, { size, stride });
+      expect(Array.from(dense.dataSync())).toEqual(Array.from(expected));
     }
   });
 
@@ -168,6 +174,9 @@ describe('maxUnpool', () => {
       'invalid switches shape: "[2, 1, 1]" (expected [2, 2, 1])',
     );
     expect(() => maxUnpool(p, s, [4, 4, 2])).toThrow('invalid outShape: "[4, 4, 2]"');
+    expect(() => maxUnpool(p, s, [4, 4, 1], { size: 3 })).toThrow(
+      'invalid window: "3/3" (expected windows that fit in outShape [4, 4, 1])',
+    );
   });
 });
 
@@ -191,6 +200,7 @@ describe('pooling leaks no tensors', () => {
   it('maxUnpool', async () => {
     const r = maxPoolWithSwitches(x, { size: 2 });
     await expectNoLeak(() => maxUnpool(r.pooled, r.switches, x.shape));
+    await expectNoLeak(() => maxUnpool(r.pooled, r.switches, x.shape, { size: 2 }));
   });
   it('avgPool', () => expectNoLeak(() => avgPool(x, { size: 2 })));
 });
