@@ -19,6 +19,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { drawTensor } from '../lib/browser/image';
+import { tracked } from '../lib/browser/activity';
 import { CATEGORICAL, colorize, labelColors, rangeTensor, type Range } from '../lib/colormap';
 
 export type ViewMode = 'grey' | 'diverging' | 'labels' | 'rgb';
@@ -152,12 +153,16 @@ export class PwTensorView extends LitElement {
       return;
     this.drawn = value.image;
     const bounds = value.bounds.clone();
-    void drawTensor(value.image, canvas).then(async () => {
-      const [lo = 0, hi = 0] = await bounds.data();
-      bounds.dispose();
-      this.legend = [lo, hi];
+    void tracked(async () => {
+      try {
+        await drawTensor(value.image, canvas);
+        const [lo = 0, hi = 0] = await bounds.data();
+        this.legend = [lo, hi];
+      } finally {
+        bounds.dispose();
+      }
       canvas.dataset['drawn'] = String(Number(canvas.dataset['drawn'] ?? 0) + 1);
-      if (this.cursor) void this.readAt(this.cursor.x, this.cursor.y);
+      if (this.cursor) await this.readAt(this.cursor.x, this.cursor.y);
     });
   }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { numTensors, openPage, screenshotPath, waitForBackend } from './page-helpers';
+import { waitForIdle } from './idle';
 import { LESSONS } from '../../src/lessons';
 
 const baseUrl = inject('baseUrl');
@@ -69,6 +70,7 @@ describe('with WebGL (SwiftShader)', () => {
     await waitForBackend(page);
     const slider = page.locator('pw-max-pool input.size');
     const before = await pooledCanvas(page, 2);
+    await waitForIdle(page);
     const baseline = await numTensors(page);
 
     await slider.focus();
@@ -96,6 +98,7 @@ describe('with WebGL (SwiftShader)', () => {
     await page.locator('pw-max-pool input[value=max]').check();
     await pooledCanvas(page, size, 3, 'max');
 
+    await waitForIdle(page);
     const final = await numTensors(page);
     console.log(`pooling slider: tensors before first move ${baseline}, after 50 moves ${final}`);
     expect(final).toBe(baseline);
@@ -113,7 +116,7 @@ describe('with WebGL (SwiftShader)', () => {
           viewport: { width: w, height: h },
         });
         await waitForBackend(page);
-        if (lesson.href === '/pooling/') await pooledCanvas(page, 2);
+        await waitForIdle(page);
         const name = lesson.href === '/' ? 'home' : lesson.href.replaceAll('/', '');
         await page.screenshot({ path: screenshotPath(`${name}-${w}`), fullPage: true });
         await context.close();

@@ -7,6 +7,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureBackend } from '../../lib/browser/backend';
+import { tracked } from '../../lib/browser/activity';
 
 export type TaskStatus = 'initial' | 'pending' | 'complete' | 'error';
 
@@ -42,7 +43,7 @@ export class TensorTaskController<
     const args = this.options.args();
     if (args === undefined || sameArgs(args, this.lastArgs)) return;
     this.lastArgs = args;
-    void this.run(args);
+    void tracked(() => this.run(args));
   }
 
   hostDisconnected(): void {

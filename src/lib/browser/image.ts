@@ -2,6 +2,7 @@
  * The one place that converts between browser images and tensors (canvas, ImageData, <img>).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { tracked } from './activity';
 
 /** Loads an image URL into an `HTMLImageElement`, rejecting with a readable message. */
 export function loadImage(url: string): Promise<HTMLImageElement> {
@@ -34,7 +35,7 @@ export function imageToTensor(image: TexImageSource, size: number): tf.Tensor3D 
  * Draws a `[H, W]` or `[H, W, 3]` tensor with values in [0, 1] onto `canvas`, resizing the
  * canvas to the tensor. Values outside [0, 1] are clipped.
  */
-export async function drawTensor(
+export function drawTensor(
   tensor: tf.Tensor2D | tf.Tensor3D,
   canvas: HTMLCanvasElement,
 ): Promise<void> {
@@ -42,9 +43,11 @@ export async function drawTensor(
   // A CPU-backed 2-D context: toPixels writes with putImageData, and GPU-backed canvases can
   // show stale content off-screen in headless browsers.
   canvas.getContext('2d', { willReadFrequently: true });
-  try {
-    await tf.browser.toPixels(clipped, canvas);
-  } finally {
-    clipped.dispose();
-  }
+  return tracked(async () => {
+    try {
+      await tf.browser.toPixels(clipped, canvas);
+    } finally {
+      clipped.dispose();
+    }
+  });
 }

@@ -1,0 +1,115 @@
+/**
+ * @summary A chart of localization error against pool size: for each window size, the mean
+ * distance between a window's maximum and the window's centre (where an upsampler without
+ * switches must put it), on the current photo and for a maximum placed uniformly at random.
+ *
+ * @attr src - URL of the photo.
+ * @attr working-size - side of the square input (default 128).
+ * @attr max-size - largest pool size on the chart (default 8).
+ */
+import { LitElement, html } from 'lit';
+import * as Plot from '@observablehq/plot';
+import * as tf from '@tensorflow/tfjs-core';
+import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { photoController } from './controllers/photo';
+import { elementStyles } from './shared-styles';
+import { localizationError } from '../lib/pool-analysis';
+import type { ChartOptions } from './pw-chart';
+import './pw-chart';
+
+interface Point {
+  size: number;
+  error: number;
+  series: string;
+}
+
+/** Mean distance from the centre of a size×size window to a uniformly random cell of it. */
+export function uniformLocalizationError(size: number): number {
+  const centre = (size - 1) / 2;
+  let total = 0;
+  for (let dy = 0; dy < size; dy++)
+    for (let dx = 0; dx < size; dx++) total += Math.hypot(dy - centre, dx - centre);
+  return total / (size * size);
+}
+
+export class PwPoolLocalization extends LitElement {
+  static override properties = {
+    src: { type: String },
+    workingSize: { type: Number, attribute: 'working-size' },
+    maxSize: { type: Number, attribute: 'max-size' },
+    points: { state: true },
+  };
+  static override styles = elementStyles;
+
+  declare src: string;
+  declare workingSize: number;
+  declare maxSize: number;
+  declare points: Point[];
+
+  private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
+  private readonly errors = new TensorTaskController(this, {
+    args: () => (this.photo.value ? ([this.photo.value, this.maxSize] as const) : undefined),
+    task: async ([photo, maxSize]) => {
+      const sizes = Array.from({ length: maxSize }, (_, i) => i + 1);
+      const all = tf.tidy(() => tf.stack(sizes.map((s) => localizationError(photo, s))));
+      const values = await all.data();
+      all.dispose();
+      this.points = sizes.flatMap((size, i) => [
+        { size, error: values[i] ?? NaN, series: 'this photo' },
+        { size, error: uniformLocalizationError(size), series: 'maximum at random' },
+      ]);
+      // Nothing tensor-valued to keep: the chart holds plain numbers.
+      return 0;
+    },
+  });
+
+  constructor() {
+    super();
+    this.src = '';
+    this.workingSize = 128;
+    this.maxSize = 8;
+    this.points = [];
+  }
+
+  private chart(): ChartOptions | undefined {
+    if (this.points.length === 0) return undefined;
+    const points = this.points;
+    return (width) => ({
+      width,
+      height: Math.min(320, Math.max(200, width * 0.5)),
+      marginLeft: 50,
+      x: { label: 'pool size (px)', ticks: this.maxSize },
+      y: { label: 'mean distance to window centre (px)', grid: true, zero: true },
+      color: { legend: true, range: ['#3b74e0', '#999999'] },
+      marks: [
+        Plot.line(points, { x: 'size', y: 'error', stroke: 'series' }),
+        Plot.dot(points, { x: 'size', y: 'error', stroke: 'series', tip: true }),
+      ],
+    });
+  }
+
+  override render() {
+    const error = this.photo.error ?? this.errors.error;
+    return html`<pw-chart
+        .options=${this.chart()}
+        label="Localization error grows with pool size, for the photo and for a random maximum"
+      ></pw-chart>
+      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
+        ${
+          error
+            ? `Could not compute this chart: ${errorMessage(error)}`
+            : this.errors.status === 'complete'
+              ? `Computed on the photo in ${this.errors.lastMs.toFixed(1)} ms`
+              : 'Computing…'
+        }
+      </p>`;
+  }
+}
+
+customElements.define('pw-pool-localization', PwPoolLocalization);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pw-pool-localization': PwPoolLocalization;
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * @summary Shift invariance of max-pooling: shift the photo a few pixels and count how many
+ * input pixels and how many pooled values changed.
+ *
+ * @attr src - URL of the photo.
+ * @attr working-size - side of the square input (default 128).
+ * @attr size - pool size, stride = size (default 4).
+ * @attr shift - horizontal shift in pixels, 0..8 (default 1).
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each new result.
+ */
+import { LitElement, html, nothing } from 'lit';
+import * as tf from '@tensorflow/tfjs-core';
+import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { photoController } from './controllers/photo';
+import { elementStyles } from './shared-styles';
+import { maxPool2d } from '../lib/pool-basic';
+import { fractionChanged, shiftImage } from '../lib/pool-analysis';
+import './pw-tensor-view';
+
+interface Shifted extends tf.TensorContainerObject {
+  shifted: tf.Tensor3D;
+  pooled: tf.Tensor3D;
+  pooledShifted: tf.Tensor3D;
+  difference: tf.Tensor2D;
+}
+
+function shiftFigure(photo: tf.Tensor3D, size: number, shift: number): Shifted {
+  return tf.tidy(() => {
+    const shifted = shiftImage(photo, shift, 0);
+    const pooled = maxPool2d(photo, size);
+    const pooledShifted = maxPool2d(shifted, size);
+    // Luminance difference of the two pooled maps, for one signed picture.
+    const lum = (x: tf.Tensor3D) => tf.mean(x, 2);
+    return {
+      shifted,
+      pooled,
+      pooledShifted,
+      difference: tf.sub<tf.Tensor2D>(lum(pooledShifted), lum(pooled)),
+    };
+  });
+}
+
+export class PwShift extends LitElement {
+  static override properties = {
+    src: { type: String },
+    workingSize: { type: Number, attribute: 'working-size' },
+    size: { type: Number },
+    shift: { type: Number },
+    changed: { state: true },
+  };
+  static override styles = elementStyles;
+
+  declare src: string;
+  declare workingSize: number;
+  declare size: number;
+  declare shift: number;
+  declare changed: { input: number; pooled: number } | undefined;
+  private announced: unknown;
+
+  private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
+  private readonly figure = new TensorTaskController(this, {
+    args: () =>
+      this.photo.value ? ([this.photo.value, this.size, this.shift] as const) : undefined,
+    task: async ([photo, size, shift]) => {
+      const result = shiftFigure(photo, size, shift);
+      const fractions = tf.tidy(() =>
+        tf.stack([
+          fractionChanged(photo, result.shifted),
+          fractionChanged(result.pooled, result.pooledShifted),
+        ]),
+      );
+      const [input = 0, pooled = 0] = await fractions.data();
+      fractions.dispose();
+      this.changed = { input, pooled };
+      return result;
+    },
+  });
+
+  constructor() {
+    super();
+    this.src = '';
+    this.workingSize = 128;
+    this.size = 4;
+    this.shift = 1;
+    this.changed = undefined;
+  }
+
+  private readonly onSize = (event: Event): void => {
+    this.size = Number((event.target as HTMLInputElement).value);
+  };
+
+  private readonly onShift = (event: Event): void => {
+    this.shift = Number((event.target as HTMLInputElement).value);
+  };
+
+  protected override updated(): void {
+    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
+      this.announced = this.figure.value;
+      this.dispatchEvent(
+        new CustomEvent('pw-computed', {
+          detail: { ms: this.figure.lastMs },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    }
+  }
+
+  override render() {
+    const f = this.figure.value;
+    const error = this.photo.error ?? this.figure.error;
+    const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+    return html`<div class="controls">
+        <label>
+          Shift right
+          <input
+            class="shift"
+            type="range"
+            min="0"
+            max="8"
+            step="1"
+            .value=${String(this.shift)}
+            aria-valuetext=${`${this.shift} pixels`}
+            @input=${this.onShift}
+          />
+          <output>${this.shift} px</output>
+        </label>
+        <label>
+          Pool size
+          <input
+            class="size"
+            type="range"
+            min="1"
+            max="8"
+            step="1"
+            .value=${String(this.size)}
+            aria-valuetext=${`${this.size} by ${this.size}`}
+            @input=${this.onSize}
+          />
+          <output>${this.size}×${this.size}</output>
+        </label>
+      </div>
+      ${
+        this.changed
+          ? html`<p class="readout">
+              Input pixels changed: <strong>${pct(this.changed.input)}</strong> · pooled values
+              changed: <strong>${pct(this.changed.pooled)}</strong>
+            </p>`
+          : nothing
+      }
+      ${
+        f
+          ? html`<div class="panels">
+              <pw-tensor-view .tensor=${f.pooled} mode="rgb" label="Pooled photo"></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${f.pooledShifted}
+                mode="rgb"
+                label=${`Pooled after a ${this.shift} px shift`}
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${f.difference}
+                mode="diverging"
+                .range=${[-1, 1]}
+                label="Difference of the pooled maps (brightness)"
+              ></pw-tensor-view>
+            </div>`
+          : nothing
+      }
+      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
+        ${
+          error
+            ? `Could not compute this figure: ${errorMessage(error)}`
+            : this.figure.status === 'complete'
+              ? `Computed in ${this.figure.lastMs.toFixed(1)} ms`
+              : 'Computing…'
+        }
+      </p>`;
+  }
+}
+
+customElements.define('pw-shift', PwShift);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pw-shift': PwShift;
+  }
+}
