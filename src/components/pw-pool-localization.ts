@@ -80,7 +80,11 @@ export class PwPoolLocalization extends LitElement {
       marginLeft: 50,
       x: { label: 'pool size (px)', ticks: this.maxSize },
       y: { label: 'mean distance to window centre (px)', grid: true, zero: true },
-      color: { legend: true, range: ['#3b74e0', '#999999'] },
+      color: {
+        legend: true,
+        domain: ['this photo', 'maximum at random'],
+        range: ['#3b74e0', '#999999'],
+      },
       marks: [
         Plot.line(points, { x: 'size', y: 'error', stroke: 'series' }),
         Plot.dot(points, { x: 'size', y: 'error', stroke: 'series', tip: true }),
