@@ -29,8 +29,9 @@ function factorsFor(factor: UpsampleFactor, axes: readonly number[]): number[] {
 }
 
 /**
- * Splits each spatial axis of length L into (L, f) and fills the new trailing slot, then merges
- * back to L * f: `fill` decides whether the new slots are zeros or copies of the sample.
+ * Views the tensor as `[before, L, after]` around each spatial axis, adds a new slot axis
+ * `[before, L, f, after]` filled with zeros or copies, and merges back to L * f. Collapsing to
+ * rank 4 keeps WebGL happy: its packed pad shader fails to compile for rank 5.
  */
 function expandAxes(x: tf.Tensor, factor: UpsampleFactor, fill: 'zeros' | 'repeat'): tf.Tensor {
   const axes = spatialAxes(x.rank, x.shape);
@@ -40,21 +41,20 @@ function expandAxes(x: tf.Tensor, factor: UpsampleFactor, fill: 'zeros' | 'repea
     axes.forEach((axis, i) => {
       const f = factors[i] ?? 1;
       if (f === 1) return;
-      const split = tf.expandDims(y, axis + 1);
-      let widened: tf.Tensor;
-      if (fill === 'zeros') {
-        const pads = split.shape.map((_, a): [number, number] =>
-          a === axis + 1 ? [0, f - 1] : [0, 0],
-        );
-        widened = tf.pad(split, pads);
-      } else {
-        widened = tf.tile(
-          split,
-          split.shape.map((_, a) => (a === axis + 1 ? f : 1)),
-        );
-      }
+      const before = y.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+      const length = y.shape[axis] ?? 0;
+      const split = tf.reshape(y, [before, length, 1, -1]);
+      const widened =
+        fill === 'zeros'
+          ? tf.pad(split, [
+              [0, 0],
+              [0, 0],
+              [0, f - 1],
+              [0, 0],
+            ])
+          : tf.tile(split, [1, 1, f, 1]);
       const merged = [...y.shape];
-      merged[axis] = (y.shape[axis] ?? 0) * f;
+      merged[axis] = length * f;
       y = tf.reshape(widened, merged);
     });
     return y === x ? tf.clone(x) : y;
