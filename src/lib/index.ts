@@ -3,7 +3,8 @@
  * from here (or from src/lib/browser for canvas/ImageData conversion).
  */
 export { invalid, intInRange, numberInRange, oneOf } from './validate';
-export { maxPoolWithSwitches, maxUnpool, avgPool } from './pooling';
+export { maxPoolWithSwitches, avgPool } from './pooling';
+export { maxUnpool } from './unpooling';
 export type { PoolOptions, PooledWithSwitches } from './pooling';
 export { zeroInsert, nearestUpsample } from './upsampling';
 export type { UpsampleFactor } from './upsampling';

@@ -1,6 +1,6 @@
 /**
- * Pooling and its partial inverse: max pooling that remembers where each maximum came from
- * (the "switches"), max-unpooling that puts the maxima back there, and average pooling.
+ * Pooling: max pooling that remembers where each maximum came from (the "switches"; see
+ * unpooling.ts for putting the maxima back) and average pooling.
  *
  * Images are `[H, W, C]` or batched `[N, H, W, C]`; outputs keep the input's rank. Windows use
  * 'valid' padding (PyTorch's default `padding=0`): a window must fit inside the image, so the
@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { intInRange, invalid } from './validate';
-import { zeroInsert } from './upsampling';
+
+export { maxUnpool } from './unpooling';
 
 /** Window options. */
 export interface PoolOptions {
@@ -99,106 +100,6 @@ export function maxPoolWithSwitches<T extends tf.Tensor3D | tf.Tensor4D>(
     return x.rank === 3 ? [tf.squeeze(p, [0]), tf.squeeze(s, [0])] : [p, s];
   });
   return { pooled: pooled as T, switches: switches as T };
-}
-
-/**
- * Max-unpooling: writes each pooled value at its switch position in a zero tensor of
- * `outShape` (`[H, W, C]` or `[N, H, W, C]`, the shape that was pooled).
- *
- * Overlapping windows (stride < size) can share a switch; the last write wins, as in PyTorch's
- * `max_unpool2d`. For switches from {@link maxPoolWithSwitches} all writers carry the same input
- * value, so the order does not matter and the result keeps exactly the window maxima.
- *
- * Pass `window` (the options given to {@link maxPoolWithSwitches}) whenever you have it: it
- * selects a dense path of `size^2` masked placements, O(size^2 H W C), fast on every backend;
- * switches outside their own window are then dropped. Without it tfjs's scatter runs; its WebGL
- * shader loops over every switch for every output value, O((H W C)^2 / stride^2): fine on
- * cpu/wasm, minutes for a 256x256x3 image on WebGL.
- */
-export function maxUnpool<T extends tf.Tensor3D | tf.Tensor4D>(
-  pooled: T,
-  switches: T,
-  outShape: readonly number[],
-  window?: PoolOptions,
-): T {
-  if (switches.dtype !== 'int32') invalid('switches dtype', switches.dtype, '"int32"');
-  if (!tf.util.arraysEqual(pooled.shape, switches.shape)) {
-    invalid('switches shape', `[${switches.shape.join(', ')}]`, `[${pooled.shape.join(', ')}]`);
-  }
-  const shapeOk =
-    outShape.length === pooled.rank &&
-    outShape.every((d) => Number.isInteger(d) && d > 0) &&
-    outShape[outShape.length - 1] === pooled.shape[pooled.rank - 1] &&
-    (pooled.rank === 3 || outShape[0] === pooled.shape[0]);
-  if (!shapeOk) {
-    invalid('outShape', `[${outShape.join(', ')}]`, `rank ${pooled.rank}, same batch and channels`);
-  }
-  const [h = 0, w = 0, c = 0] = outShape.slice(-3);
-  if (window) {
-    const size = intInRange('size', window.size, 1, 16);
-    const stride = intInRange('stride', window.stride ?? size, 1, 16);
-    const [oh = 0, ow = 0] = pooled.shape.slice(-3, -1);
-    if ((oh - 1) * stride + size > h || (ow - 1) * stride + size > w) {
-      invalid(
-        'window',
-        `${size}/${stride}`,
-        `windows that fit in outShape [${outShape.join(', ')}]`,
-      );
-    }
-    return tf.tidy(() => unpoolDense(pooled, switches, [h, w, c], size, stride) as T);
-  }
-  return tf.tidy(() => {
-    const n = pooled.rank === 4 ? (pooled.shape[0] ?? 1) : 1;
-    const values = tf.reshape(pooled, [-1]);
-    const m = values.size / n;
-    const batchIndex = tf.tile(tf.reshape(tf.range(0, n, 1, 'int32'), [n, 1]), [1, m]);
-    const indices = tf.stack([tf.reshape(batchIndex, [-1]), tf.reshape(switches, [-1])], 1);
-    const flat = tf.tensorScatterUpdate(tf.zeros([n, h * w * c]), indices, values);
-    return tf.reshape<tf.Rank>(flat, [...outShape]) as T;
-  });
-}
-
-/**
- * Dense unpooling: for each window offset (a, b), the windows whose switch sits at that offset
- * write their value to (oy * stride + a, ox * stride + b), placed by zero insertion and a shift.
- */
-function unpoolDense(
-  pooled: tf.Tensor,
-  switches: tf.Tensor,
-  [h, w, c]: [number, number, number],
-  size: number,
-  stride: number,
-): tf.Tensor {
-  const [oh = 0, ow = 0] = pooled.shape.slice(-3, -1);
-  const rowOf = tf.floorDiv(switches, w * c);
-  const colOf = tf.floorDiv(tf.mod(switches, w * c), c);
-  const origin = (n: number, shape: number[]) =>
-    tf.reshape(tf.mul(tf.range(0, n, 1, 'int32'), stride), shape);
-  const lead = pooled.rank === 4 ? [1] : [];
-  const dy = tf.sub(rowOf, origin(oh, [...lead, oh, 1, 1]));
-  const dx = tf.sub(colOf, origin(ow, [...lead, 1, ow, 1]));
-  const axis = pooled.rank - 3;
-  const place = (t: tf.Tensor, a: number, b: number) => {
-    const grid = zeroInsert(t, stride);
-    const pads = grid.shape.map((_, i): [number, number] => {
-      if (i === axis) return [a, Math.max(0, h - a - oh * stride)];
-      if (i === axis + 1) return [b, Math.max(0, w - b - ow * stride)];
-      return [0, 0];
-    });
-    const begin = grid.shape.map(() => 0);
-    const sizes = grid.shape.map((d, i) => (i === axis ? h : i === axis + 1 ? w : d));
-    return tf.slice(tf.pad(grid, pads), begin, sizes);
-  };
-  let out: tf.Tensor = tf.zeros([...pooled.shape.slice(0, -3), h, w, c]);
-  for (let a = 0; a < size; a++) {
-    for (let b = 0; b < size; b++) {
-      const here = tf.logicalAnd(tf.equal(dy, a), tf.equal(dx, b));
-      const mask = place(tf.cast(here, 'float32'), a, b);
-      const values = place(tf.where(here, pooled, tf.zerosLike(pooled)), a, b);
-      out = tf.where(tf.greater(mask, 0), values, out);
-    }
-  }
-  return out;
 }
 
 /** Average pooling of `[H, W, C]` or `[N, H, W, C]` ('valid' windows, see the module note). */
