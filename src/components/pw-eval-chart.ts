@@ -1,0 +1,66 @@
+/**
+ * @summary Bar chart of an evaluation report's mean IU and pixel accuracy per network.
+ *
+ * @attr data - JSON array of `{ name, meanIU, pixelAccuracy }` (fractions 0..1).
+ */
+import { LitElement, html } from 'lit';
+import * as Plot from '@observablehq/plot';
+import type { ChartOptions } from './pw-chart';
+import './pw-chart';
+
+interface Row {
+  name: string;
+  meanIU: number;
+  pixelAccuracy: number;
+}
+
+export class PwEvalChart extends LitElement {
+  static override properties = { data: { type: Array } };
+  declare data: Row[];
+
+  constructor() {
+    super();
+    this.data = [];
+  }
+
+  private options(): ChartOptions {
+    const long = this.data.flatMap((r) => [
+      { name: r.name, metric: 'mean IU', value: r.meanIU * 100 },
+      { name: r.name, metric: 'pixel accuracy', value: r.pixelAccuracy * 100 },
+    ]);
+    return (width) => ({
+      width,
+      height: 60 + 40 * this.data.length,
+      marginLeft: 120,
+      x: { label: '%', domain: [0, 100], grid: true },
+      y: { label: null },
+      fy: { label: null },
+      color: { legend: true, domain: ['mean IU', 'pixel accuracy'], range: ['#3b74e0', '#e69f00'] },
+      marks: [
+        Plot.barX(long, { x: 'value', y: 'metric', fy: 'name', fill: 'metric', tip: true }),
+        Plot.text(long, {
+          x: 'value',
+          y: 'metric',
+          fy: 'name',
+          text: (d: { value: number }) => d.value.toFixed(1),
+          dx: 16,
+        }),
+      ],
+    });
+  }
+
+  override render() {
+    return html`<pw-chart
+      .options=${this.options()}
+      label="Mean IU and pixel accuracy of each network"
+    ></pw-chart>`;
+  }
+}
+
+customElements.define('pw-eval-chart', PwEvalChart);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pw-eval-chart': PwEvalChart;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The committed test scenes (written by `npm run train`) and the evaluation report, read at
+ * build time. Both are optional while the model is being trained: pages then say so.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { PickerItem } from '../components/pw-image-picker';
+
+export interface SceneEntry {
+  readonly id: string;
+  readonly image: string;
+  readonly label: string;
+  readonly background: string;
+  readonly classesPresent: readonly number[];
+}
+
+export interface SceneIndex {
+  readonly size: number;
+  readonly classes: readonly string[];
+  readonly scenes: readonly SceneEntry[];
+}
+
+export interface EvalRow {
+  readonly variant: string;
+  readonly weights?: string;
+  readonly pixelAccuracy: number;
+  readonly meanAccuracy: number;
+  readonly meanIU: number;
+  readonly frequencyWeightedIU?: number;
+  readonly perClassIU: readonly (number | null)[];
+}
+
+export interface EvalReport {
+  readonly dataset: {
+    readonly name: string;
+    readonly scenes: number;
+    readonly size: number;
+    readonly classes: readonly string[];
+  };
+  readonly rows: readonly EvalRow[];
+  readonly classifierAccuracy?: number;
+}
+
+function readJson<T>(relative: string): T | undefined {
+  const path = fileURLToPath(new URL(`../../public/${relative}`, import.meta.url));
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+}
+
+export const SCENES: SceneIndex | undefined = readJson<SceneIndex>('images/scenes/index.json');
+export const EVAL_REPORT: EvalReport | undefined = readJson<EvalReport>('weights/eval.json');
+
+export function sceneUrl(scene: SceneEntry): string {
+  return `/images/scenes/${scene.image}`;
+}
+
+export function sceneLabelUrl(scene: SceneEntry): string {
+  return `/images/scenes/${scene.label}`;
+}
+
+/** Picker items for the first `count` scenes, each carrying its ground-truth label URL. */
+export function sceneItems(count = 12): (PickerItem & { label: string })[] {
+  return (SCENES?.scenes ?? []).slice(0, count).map((s) => ({
+    id: s.id,
+    title: `Test scene ${s.id.replace('scene-', '')} (${s.background})`,
+    src: sceneUrl(s),
+    label: sceneLabelUrl(s),
+  }));
+}
