@@ -80,6 +80,10 @@ export function switchesByOrdinaryOps(x: tf.Tensor4D, size: number, stride: numb
  * Uses tfjs `maxPoolWithArgmax` where the active backend has that kernel (it has no gradient,
  * which is fine here) and {@link switchesByOrdinaryOps} elsewhere, so it runs on cpu, webgl and
  * wasm alike. Switch layout matches tfjs: `(y * W + x) * C + c` within each batch item.
+ *
+ * Ties: the CPU kernel and the ordinary-ops path take the first maximum in row-major window
+ * order (as PyTorch's CPU kernel). tfjs's WebGL kernel may pick another of the tied maxima:
+ * 254 of 49,152 switches on a 256x256x3 photo (`npm run bench:ops`), each still a maximum.
  */
 export function maxPoolWithSwitches<T extends tf.Tensor3D | tf.Tensor4D>(
   x: T,
