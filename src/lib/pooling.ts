@@ -11,6 +11,9 @@ import { intInRange, invalid } from './validate';
 
 export { maxUnpool } from './unpooling';
 
+/** Backends whose `MaxPoolWithArgmax` kernel is checked against PyTorch (tests, bench:ops). */
+const TRUSTED_ARGMAX = ['cpu', 'webgl'];
+
 /** Window options. */
 export interface PoolOptions {
   /** Window side in pixels, 1..16. */
@@ -70,16 +73,18 @@ export function switchesByOrdinaryOps(x: tf.Tensor4D, size: number, stride: numb
       tf.mod(offset, size),
     );
     const channel = tf.reshape(tf.range(0, c, 1, 'int32'), [1, 1, 1, c]);
-    return tf.add<tf.Tensor4D>(tf.mul(tf.add(tf.mul(y, w), xx), c), channel);
+    // Arithmetic with JS numbers promotes to float32; switches are int32 on every path.
+    return tf.cast(tf.add<tf.Tensor4D>(tf.mul(tf.add(tf.mul(y, w), xx), c), channel), 'int32');
   });
 }
 
 /**
  * Max pooling that also returns the argmax "switch" of every window.
  *
- * Uses tfjs `maxPoolWithArgmax` where the active backend has that kernel (it has no gradient,
- * which is fine here) and {@link switchesByOrdinaryOps} elsewhere, so it runs on cpu, webgl and
- * wasm alike. Switch layout matches tfjs: `(y * W + x) * C + c` within each batch item.
+ * Uses tfjs `maxPoolWithArgmax` on cpu and webgl (it has no gradient, which is fine here) and
+ * {@link switchesByOrdinaryOps} on every other backend, so it runs on cpu, webgl and wasm
+ * alike. wasm is deliberately excluded: tfjs-backend-wasm 4.22 registers the kernel, but its
+ * maxima and indexes disagree with the CPU kernel (tests/unit/pooling.test.ts shows it). Switch layout matches tfjs: `(y * W + x) * C + c` within each batch item.
  *
  * Ties: the CPU kernel and the ordinary-ops path take the first maximum in row-major window
  * order (as PyTorch's CPU kernel). tfjs's WebGL kernel may pick another of the tied maxima:
@@ -89,7 +94,9 @@ export function maxPoolWithSwitches<T extends tf.Tensor3D | tf.Tensor4D>(
   x: T,
   options: PoolOptions,
 ): PooledWithSwitches<T> {
-  const hasKernel = tf.getKernel('MaxPoolWithArgmax', tf.getBackend()) !== undefined;
+  const backend = tf.getBackend();
+  const hasKernel =
+    TRUSTED_ARGMAX.includes(backend) && tf.getKernel('MaxPoolWithArgmax', backend) !== undefined;
   const [pooled, switches] = tf.tidy((): [tf.Tensor, tf.Tensor] => {
     const { x4, size, stride } = prepare(x, options);
     let p: tf.Tensor4D;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { avgPool, maxPoolWithSwitches, maxUnpool } from '../../src/lib';
 import { switchesByOrdinaryOps } from '../../src/lib/pooling';
 import {
@@ -88,6 +89,7 @@ describe('maxPoolWithSwitches', () => {
     try {
       const { pooled, switches } = maxPoolWithSwitches(fromGolden<tf.Tensor3D>(g.x), g);
       expectClose(pooled, g.pooled, SELECTED);
+      expect(switches.dtype).toBe('int32');
       expect(Array.from(switches.dataSync())).toEqual(g.switches.data);
     } finally {
       if (config) tf.registerKernel(config);
@@ -177,6 +179,43 @@ describe('maxUnpool', () => {
     expect(() => maxUnpool(p, s, [4, 4, 1], { size: 3 })).toThrow(
       'invalid window: "3/3" (expected windows that fit in outShape [4, 4, 1])',
     );
+  });
+});
+
+describe('pooling on the wasm backend', () => {
+  beforeAll(async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('uses ordinary ops for the switches: the wasm MaxPoolWithArgmax kernel fails on negatives', () => {
+    // Shifting by -2 makes every value negative and leaves every switch where it was.
+    for (const g of cases) {
+      const x = tf.sub<tf.Tensor3D>(fromGolden<tf.Tensor3D>(g.x), 2);
+      const viaKernel = tf.maxPoolWithArgmax(
+        tf.expandDims<tf.Tensor4D>(x, 0),
+        g.size,
+        g.stride,
+        'valid',
+      );
+      // If this starts failing, tfjs fixed the kernel and TRUSTED_ARGMAX may include 'wasm'.
+      expect(Array.from(viaKernel.indexes!.dataSync())).not.toEqual(g.switches.data);
+      const { switches } = maxPoolWithSwitches(x, g);
+      expect(switches.dtype).toBe('int32');
+      expect(Array.from(switches.dataSync())).toEqual(g.switches.data);
+    }
+  });
+
+  it('matches PyTorch max_pool2d / max_unpool2d (both unpool paths)', () => {
+    for (const g of cases) {
+      const { pooled, switches } = maxPoolWithSwitches(fromGolden<tf.Tensor3D>(g.x), g);
+      expectClose(pooled, g.pooled, SELECTED);
+      expect(Array.from(switches.dataSync())).toEqual(g.switches.data);
+      expectClose(maxUnpool(pooled, switches, g.x.shape), g.unpooled, SELECTED);
+      expectClose(maxUnpool(pooled, switches, g.x.shape, g), g.unpooled, SELECTED);
+    }
   });
 });
 
