@@ -43,7 +43,7 @@ describe('channelMosaic', () => {
       const x = tf.tensor3d(data);
       const m = channelMosaic(x, columns === undefined ? { gap } : { columns, gap });
       const expected = bruteMosaic(data, columns ?? mosaicGrid(c).columns, gap, 1);
-      const actual = (await m.array()) as number[][];
+      const actual = await m.array();
       expect(m.shape).toEqual([expected.length, expected[0]?.length]);
       actual.forEach((row, i) =>
         row.forEach((v, j) => expect(Math.abs(v - (expected[i]?.[j] ?? NaN))).toBeLessThan(1e-5)),
