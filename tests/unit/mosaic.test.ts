@@ -53,7 +53,7 @@ describe('channelMosaic', () => {
   });
 
   it('shows a flat channel as mid-grey', async () => {
-    const x = tf.fill([2, 2, 1], 3) as tf.Tensor3D;
+    const x = tf.fill<tf.Rank.R3>([2, 2, 1], 3);
     const m = channelMosaic(x);
     expect(Array.from(await m.data())).toEqual([0.5, 0.5, 0.5, 0.5]);
     tf.dispose([x, m]);
@@ -62,14 +62,14 @@ describe('channelMosaic', () => {
   it('rejects a tensor that is not [H, W, C] and bad options', () => {
     const x = tf.zeros([2, 2]);
     expect(() => channelMosaic(x as unknown as tf.Tensor3D)).toThrow(/invalid x shape: \[2, 2\]/);
-    const y = tf.zeros([2, 2, 2]) as tf.Tensor3D;
+    const y = tf.zeros<tf.Rank.R3>([2, 2, 2]);
     expect(() => channelMosaic(y, { gap: -1 })).toThrow(/invalid gap: -1/);
     expect(() => channelMosaic(y, { columns: 0 })).toThrow(/invalid columns: 0/);
     tf.dispose([x, y]);
   });
 
   it('leaves no tensors behind', () => {
-    const x = tf.randomUniform([4, 4, 6]) as tf.Tensor3D;
+    const x = tf.randomUniform<tf.Rank.R3>([4, 4, 6]);
     const before = tf.memory().numTensors;
     channelMosaic(x).dispose();
     expect(tf.memory().numTensors).toBe(before);
