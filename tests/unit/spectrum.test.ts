@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import {
   logMagnitudeSpectrum2d,
@@ -98,6 +99,20 @@ describe('logMagnitudeSpectrum2d', () => {
     expect(() => logMagnitudeSpectrum2d(tf.zeros([4]) as unknown as tf.Tensor2D)).toThrow(
       'invalid image shape: "[4]" (expected [H, W] or [H, W, C])',
     );
+  });
+});
+
+describe('spectra on the wasm backend', () => {
+  it('refuse with a readable message (tfjs has no FFT kernels there)', async () => {
+    const x = tf.zeros<tf.Rank.R2>([4, 4]);
+    expect(await tf.setBackend('wasm')).toBe(true);
+    try {
+      expect(() => logMagnitudeSpectrum2d(x)).toThrow(
+        'invalid backend: "wasm" (expected one with FFT kernels, e.g. "cpu" or "webgl")',
+      );
+    } finally {
+      await tf.setBackend('cpu');
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import {
   transposedConv2d,
@@ -110,6 +111,22 @@ describe('transposedConvByZeroInsertion', () => {
       const explicit = transposedConvByZeroInsertion(x as tf.Tensor4D, kernel, opts);
       // Same products summed in a different order: float32 rounding only (|x|, |w| <= 1).
       expect(maxAbsDiff(direct, explicit)).toBeLessThan(1e-5);
+    }
+  });
+});
+
+describe('transposed convs on the wasm backend', () => {
+  it('both match PyTorch conv_transpose2d within 1e-5', async () => {
+    expect(await tf.setBackend('wasm')).toBe(true);
+    try {
+      for (const g of cases) {
+        const x = fromGolden<tf.Tensor3D>(g.x);
+        const kernel = fromGolden<tf.Tensor4D>(g.kernel);
+        expectClose(transposedConv2d(x, kernel, g), g.y);
+        expectClose(transposedConvByZeroInsertion(x, kernel, g), g.y);
+      }
+    } finally {
+      await tf.setBackend('cpu');
     }
   });
 });
