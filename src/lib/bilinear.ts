@@ -73,7 +73,7 @@ export interface ConventionDifference {
  * Compares {@link bilinearUpsample} with `tf.image.resizeBilinear` to the same size under its
  * three conventions. What the tests establish (tests/unit/bilinear.test.ts):
  * - `halfPixel` (alignCorners false, halfPixelCenters true): interior equal to float32
- *   rounding (< 1e-6 for data in [0, 1]); the border differs because resize clamps to the edge
+ *   rounding (< 1e-5 for data in [0, 1]; tested); the border differs because resize clamps to the edge
  *   while the transposed conv fades through zeros (a constant image c keeps `c (f + 1) / (2f)`
  *   on the outermost row/column and `c ((f + 1) / (2f))^2` at the corners).
  * - `asymmetric` (both false, the tfjs default, source = dst / f): shifted by (f - 1) / (2f)
