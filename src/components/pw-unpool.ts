@@ -32,10 +32,10 @@ function unpoolFigure(photo: tf.Tensor3D, size: number): Unpooled {
     const covered = [Math.floor(h / size) * size, Math.floor(w / size) * size, 3];
     const input = tf.slice(photo, [0, 0, 0], covered);
     const { pooled, switches } = maxPoolWithSwitches(input, { size });
-    const unpooled = maxUnpool(pooled, switches, covered);
+    const unpooled = maxUnpool(pooled, switches, covered, { size });
     const nearest = nearestUpsample(pooled, size);
     // A pixel is a switch of some channel if unpooling ones puts a one there.
-    const marks = maxUnpool(tf.onesLike(pooled), switches, covered);
+    const marks = maxUnpool(tf.onesLike(pooled), switches, covered, { size });
     const mae = (a: tf.Tensor) => tf.mean(tf.abs(tf.sub(a, input)));
     return {
       input,
