@@ -25,7 +25,15 @@ const BUILT = LESSONS.map((lesson) => ({
   lesson,
   html: readFileSync(join('dist', lesson.href, 'index.html'), 'utf8'),
 }));
-const WEIGHTS_PAGE = BUILT.find((b) => b.html.includes('data-needs-weights'))?.lesson;
+/** Tags whose element source sets data-needs-weights on itself (at runtime, not in the HTML). */
+const WEIGHTS_TAGS = readdirSync('src/components')
+  .filter((f) => /^pw-.*\.ts$/.test(f))
+  .filter((f) => readFileSync(join('src/components', f), 'utf8').includes('data-needs-weights'))
+  .map((f) => f.replace(/\.ts$/, ''));
+const WEIGHTS_PAGE = BUILT.find(
+  (b) =>
+    b.html.includes('data-needs-weights') || WEIGHTS_TAGS.some((t) => b.html.includes(`<${t}`)),
+)?.lesson;
 const PICKER_PAGE = BUILT.find((b) => b.html.includes('<pw-image-picker'))?.lesson;
 if (!WEIGHTS_PAGE) {
   console.log('faults: weights tests skipped: no page has an element with data-needs-weights yet');
@@ -75,6 +83,8 @@ describe('with WebGL: CSP, network, context loss, weights and uploads', () => {
       await waitForBackend(page);
       await waitForLiveElements(page);
       await page.waitForLoadState('networkidle');
+      const failed = (await liveElementStates(page)).filter((st) => st.alert !== '');
+      expect(failed).toEqual([]);
       expect(await cspViolations(page)).toEqual([]);
       expect(consoleErrors).toEqual([]);
       expect(externalRequests).toEqual([]);
@@ -121,23 +131,30 @@ describe('with WebGL: CSP, network, context loss, weights and uploads', () => {
     await context.close();
   });
 
-  for (const fault of ['missing (404)', 'corrupt'] as const) {
+  for (const fault of ['missing (404)', 'truncated manifest', 'garbage shard'] as const) {
     it.skipIf(!WEIGHTS_PAGE)(
       `with ${fault} weights the model's place shows a clear message and other elements still work`,
       async () => {
         if (!WEIGHTS_PAGE) return;
         const { page, context, consoleErrors } = await openInstrumentedPage(browser, 'about:blank');
         await context.route('**/weights/**', (route) => {
-          if (fault === 'missing (404)') return route.fulfill({ status: 404, body: 'not found' });
           const json = route.request().url().endsWith('.json');
-          // Corrupt: a truncated manifest, and shards of the wrong length and content.
-          return route.fulfill({
-            status: 200,
-            contentType: json ? 'application/json' : 'application/octet-stream',
-            body: json
-              ? '{"weightsManifest": [{"paths": ["group1-shard1of1.bin"], "weights": [{"name"'
-              : Buffer.from('garbage, not weights'),
-          });
+          if (fault === 'missing (404)') return route.fulfill({ status: 404, body: 'not found' });
+          if (fault === 'truncated manifest' && json) {
+            return route.fulfill({
+              status: 200,
+              contentType: 'application/json',
+              body: '{"weightsManifest": [{"paths": ["group1-shard1of1.bin"], "weights": [{"name"',
+            });
+          }
+          if (fault === 'garbage shard' && !json) {
+            return route.fulfill({
+              status: 200,
+              contentType: 'application/octet-stream',
+              body: Buffer.from('garbage, not weights'),
+            });
+          }
+          return route.continue();
         });
         await page.goto(baseUrl + WEIGHTS_PAGE.href);
         await waitForBackend(page);
@@ -153,6 +170,7 @@ describe('with WebGL: CSP, network, context loss, weights and uploads', () => {
             timeout: 60_000,
           })
           .toBe(true);
+        console.log(`${fault} weights, messages shown: ${JSON.stringify(await messages())}`);
         // Elements that do not need the weights still render.
         await expect
           .poll(
@@ -299,10 +317,9 @@ describe('without WebGL', () => {
         .poll(() => page.locator('pw-backend-status .notice').textContent())
         .toMatch(/WebGL is not available|Neither WebGL/);
       await waitForLiveElements(page, 120_000);
-      const blank = (await liveElementStates(page)).filter(
-        (s) => s.canvases > 0 && s.drawnCanvases === 0,
-      );
-      expect(blank).toEqual([]);
+      const states = await liveElementStates(page);
+      expect(states.filter((st) => st.alert !== '')).toEqual([]);
+      expect(states.filter((st) => st.canvases > 0 && st.drawnCanvases === 0)).toEqual([]);
       expect(await cspViolations(page)).toEqual([]);
       expect(consoleErrors).toEqual([]);
       await context.close();

@@ -140,6 +140,12 @@ export async function openInstrumentedPage(
 ): Promise<OpenedPage> {
   const opened = await openPage(browser, 'about:blank', options);
   await instrument(opened.context);
+  // The console's "Failed to load resource" line has no URL; record which one failed.
+  opened.page.on('response', (response) => {
+    if (response.status() >= 400) {
+      opened.consoleErrors.push(`HTTP ${response.status()} ${response.url()}`);
+    }
+  });
   await opened.page.goto(url, { waitUntil: 'load' });
   return opened;
 }
@@ -164,6 +170,10 @@ export function liveElementTags(page: Page): Promise<string[]> {
 export interface LiveElementState {
   tag: string;
   upgraded: boolean;
+  /** A `role="status"` line in it still says loading / computing / reading. */
+  busy: boolean;
+  /** Text of any `role="alert"` or `.error` in it (empty when none). */
+  alert: string;
   /** The element declares it needs the trained weights (`data-needs-weights`). */
   needsWeights: boolean;
   /** Lit's `hasUpdated`: the element rendered at least once. */
@@ -194,8 +204,22 @@ export function liveElementStates(page: Page): Promise<LiveElementState[]> {
       return [...document.querySelectorAll('*')]
         .filter((el) => el.tagName.startsWith('PW-') && !skip.includes(el.tagName.toLowerCase()))
         .map((el) => {
-          const canvases = [...(el.shadowRoot?.querySelectorAll('canvas') ?? [])];
+          // Look through nested shadow roots too: elements compose pw-tensor-view and friends.
+          const deep = (root: ParentNode, selector: string): Element[] =>
+            [...root.querySelectorAll('*')].flatMap((e) => [
+              ...(e.matches(selector) ? [e] : []),
+              ...(e.shadowRoot ? deep(e.shadowRoot, selector) : []),
+            ]);
+          const root = el.shadowRoot;
+          const canvases = root ? (deep(root, 'canvas') as HTMLCanvasElement[]) : [];
+          const text = (sel: string): string =>
+            (root ? deep(root, sel) : [])
+              .map((e) => e.textContent?.trim() ?? '')
+              .filter(Boolean)
+              .join(' | ');
           return {
+            busy: /…|\.\.\.|\bloading\b|\bcomputing\b|\breading\b/i.test(text('[role=status]')),
+            alert: text('[role=alert], .error'),
             tag: el.tagName.toLowerCase(),
             upgraded: customElements.get(el.tagName.toLowerCase()) !== undefined && !!el.shadowRoot,
             needsWeights: el.hasAttribute('data-needs-weights'),
@@ -211,13 +235,13 @@ export function liveElementStates(page: Page): Promise<LiveElementState[]> {
 }
 
 /**
- * Rendered = upgraded, and: fired `pw-computed` at least once, or drew every one of its canvases,
- * or (an element with no canvas, such as a picker) rendered once.
+ * Rendered = upgraded, and: fired `pw-computed` at least once, or shows an error, or drew every
+ * one of its canvases, or (no canvas, such as a picker) rendered with no loading status line.
  */
 export function isRendered(s: LiveElementState): boolean {
   if (!s.upgraded) return false;
-  if (s.computed > 0) return true;
-  return s.canvases > 0 ? s.drawnCanvases === s.canvases : s.updated;
+  if (s.computed > 0 || s.alert !== '') return true;
+  return s.canvases > 0 ? s.drawnCanvases === s.canvases : s.updated && !s.busy;
 }
 
 /**
