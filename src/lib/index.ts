@@ -34,3 +34,13 @@ export { fcnForward, disposeFcnResult, fixedBilinearUpsample, FCN_OUTPUT_STRIDE 
 export type { FcnVariant, FcnForwardOptions, FcnResult } from './fcn';
 export { confusionMatrix, segmentationScores } from './metrics';
 export type { ConfusionMatrix, SegmentationScores } from './metrics';
+export {
+  INTERPOLATION_KINDS,
+  interpolationFilter,
+  interpolate1d,
+  interpolate2d,
+  scanline,
+} from './interpolation';
+export type { InterpolationKind, InterpolationFilter } from './interpolation';
+export { UPSAMPLING_KERNELS, upsamplingKernel, upsampleWithKernel } from './upsampling-kernels';
+export type { UpsamplingKernel, UpsamplingKernelKind } from './upsampling-kernels';
