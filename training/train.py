@@ -63,6 +63,9 @@ def main():
     ap.add_argument('--fixtures-out', default=None, help='default: tests/fixtures/fcn (full) '
                     'or <out>/fixtures (smoke)')
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--clf-steps', type=int, default=None, help='override classifier steps')
+    ap.add_argument('--steps', type=int, nargs=3, default=None, metavar=('S32', 'S16', 'S8'),
+                    help='override FCN-32s/16s/8s steps')
     # One thread: on this shared 2-core machine a second torch thread that has to wait for a
     # busy core made steps 10x slower (1.2 s vs 0.075 s per classifier step, measured).
     ap.add_argument('--threads', type=int, default=1)
@@ -79,7 +82,11 @@ def main():
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    cfg = SMOKE if args.smoke else FULL
+    cfg = dict(SMOKE if args.smoke else FULL)
+    if args.clf_steps:
+        cfg['clf_steps'] = args.clf_steps
+    if args.steps:
+        cfg['steps'] = dict(zip(('32s', '16s', '8s'), args.steps))
     if args.smoke:
         scenes_out = args.scenes_out or os.path.join(args.out, 'scenes')
         fixtures_out = args.fixtures_out or os.path.join(args.out, 'fixtures')
