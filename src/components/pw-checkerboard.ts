@@ -1,0 +1,162 @@
+/**
+ * @summary Where checkerboard artifacts come from: the number of kernel taps that land on each
+ * output pixel of a transposed convolution (what a flat image of ones becomes through a kernel
+ * of ones), and the photo through the same layer with a flat averaging kernel.
+ *
+ * @attr src - URL of the photo (used in grey).
+ * @attr working-size - side of the square photo input (default 32).
+ * @attr kernel-size - kernel side k, 1..8 (default 3).
+ * @attr stride - stride s, 1..4 (default 2).
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ */
+import { LitElement, html, nothing } from 'lit';
+import * as tf from '@tensorflow/tfjs-core';
+import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { photoController } from './controllers/photo';
+import { elementStyles } from './shared-styles';
+import { overlapMap } from '../lib/overlap-map';
+import { transposedConv2d } from '../lib/transposed-conv';
+import './pw-tensor-view';
+
+/** Side of the small flat input whose overlap counts are drawn. */
+const FLAT = 8;
+
+interface Checkerboard extends tf.TensorContainerObject {
+  counts: tf.Tensor2D;
+  photoOut: tf.Tensor3D;
+}
+
+function checkerboardFigure(photo: tf.Tensor3D, k: number, s: number): Checkerboard {
+  return tf.tidy(() => {
+    const grey = tf.mean<tf.Tensor3D>(photo, 2, true);
+    // Each tap weighs s²/k², so an evenly covered pixel keeps the input's brightness.
+    const box = tf.fill([k, k, 1, 1], (s * s) / (k * k));
+    return {
+      counts: tf.tensor2d(overlapMap(k, s, [FLAT, FLAT])),
+      photoOut: tf.clipByValue(transposedConv2d(grey, box as tf.Tensor4D, { stride: s }), 0, 1),
+    };
+  });
+}
+
+export class PwCheckerboard extends LitElement {
+  static override properties = {
+    src: { type: String },
+    workingSize: { type: Number, attribute: 'working-size' },
+    kernelSize: { type: Number, attribute: 'kernel-size' },
+    stride: { type: Number },
+  };
+  static override styles = elementStyles;
+
+  declare src: string;
+  declare workingSize: number;
+  declare kernelSize: number;
+  declare stride: number;
+
+  private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
+  private readonly figure = new TensorTaskController(this, {
+    args: () =>
+      this.photo.value ? ([this.photo.value, this.kernelSize, this.stride] as const) : undefined,
+    task: ([photo, k, s]) => checkerboardFigure(photo, k, s),
+  });
+
+  constructor() {
+    super();
+    this.src = '';
+    this.workingSize = 32;
+    this.kernelSize = 3;
+    this.stride = 2;
+  }
+
+  private announced: unknown;
+
+  protected override updated(): void {
+    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
+      this.announced = this.figure.value;
+      this.dispatchEvent(
+        new CustomEvent('pw-computed', {
+          detail: { ms: this.figure.lastMs },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    }
+  }
+
+  private slider(name: string, key: 'kernelSize' | 'stride', max: number) {
+    return html`<label>
+      ${name}
+      <input
+        type="range"
+        min="1"
+        max=${max}
+        step="1"
+        .value=${String(this[key])}
+        @input=${(e: Event) => (this[key] = Number((e.target as HTMLInputElement).value))}
+      />
+      <output>${this[key]}</output>
+    </label>`;
+  }
+
+  /** Taps per output pixel away from the border, along one axis (plain numbers). */
+  private interiorCounts(): number[] {
+    const k = this.kernelSize;
+    const line = overlapMap(k, this.stride, 4 * k + 4);
+    return line.slice(k, line.length - k);
+  }
+
+  override render() {
+    const f = this.figure.value;
+    const error = this.photo.error ?? this.figure.error;
+    const k = this.kernelSize;
+    const s = this.stride;
+    const inner = this.interiorCounts();
+    const lo = Math.min(...inner);
+    const hi = Math.max(...inner);
+    return html`<div class="controls">
+        ${this.slider('Kernel size k', 'kernelSize', 8)} ${this.slider('Stride s', 'stride', 4)}
+      </div>
+      ${
+        f
+          ? html`<div class="panels">
+              <pw-tensor-view
+                .tensor=${f.counts}
+                mode="grey"
+                label=${`Taps per output pixel for an ${FLAT}×${FLAT} input (a flat image of ones through a ${k}×${k} kernel of ones)`}
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${f.photoOut}
+                mode="grey"
+                .range=${[0, 1]}
+                label=${`The photo through the same layer, each tap weighing s²/k² = ${((s * s) / (k * k)).toFixed(3)}`}
+              ></pw-tensor-view>
+            </div>`
+          : nothing
+      }
+      <p class="readout" aria-live="polite">
+        Away from the border, each output row or column receives
+        ${lo === hi ? `exactly ${lo}` : `${lo} or ${hi}`} taps per axis:
+        ${
+          k % s === 0
+            ? `k = ${k} is a multiple of s = ${s}, so the overlap is even.`
+            : `k mod s = ${k % s}, so the overlap is uneven and the pattern repeats every ${s} pixels.`
+        }
+      </p>
+      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
+        ${
+          error
+            ? `Could not compute this figure: ${errorMessage(error)}`
+            : this.figure.status === 'complete'
+              ? `Computed in ${this.figure.lastMs.toFixed(1)} ms`
+              : 'Computing…'
+        }
+      </p>`;
+  }
+}
+
+customElements.define('pw-checkerboard', PwCheckerboard);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pw-checkerboard': PwCheckerboard;
+  }
+}

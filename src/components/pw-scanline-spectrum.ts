@@ -1,0 +1,242 @@
+/**
+ * @summary One row of the photo as a 1-D signal, upsampled by zero insertion and an optional
+ * interpolation filter, with its magnitude spectrum: the spectral images that zero insertion
+ * creates above the original band, and how much of them each filter leaves.
+ *
+ * @attr src - URL of the photo.
+ * @attr working-size - side of the square photo; the scanline has this many samples (default 128).
+ * @attr factor - upsampling factor L, 1..8 (default 4).
+ * @attr kind - interpolation filter: zeros | nearest | linear | sinc (default 'zeros').
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ */
+import { LitElement, html, nothing } from 'lit';
+import * as Plot from '@observablehq/plot';
+import * as tf from '@tensorflow/tfjs-core';
+import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { photoController } from './controllers/photo';
+import { elementStyles } from './shared-styles';
+import { interpolate1d, scanline, type InterpolationKind } from '../lib/interpolation';
+import { magnitudeSpectrum, spectrumFrequencies } from '../lib/spectrum';
+import type { ChartOptions } from './pw-chart';
+import './pw-chart';
+import './pw-tensor-view';
+
+const KINDS: readonly { value: InterpolationKind; label: string }[] = [
+  { value: 'zeros', label: 'none (zeros stay)' },
+  { value: 'nearest', label: 'nearest (box)' },
+  { value: 'linear', label: 'linear (triangle)' },
+  { value: 'sinc', label: 'windowed sinc' },
+];
+/** Input samples drawn in the signal chart (all of them would be too dense to read). */
+const SHOWN = 24;
+
+interface Curves {
+  signal: { n: number; value: number; original: boolean }[];
+  spectrum: { frequency: number; magnitude: number }[];
+  /** Share of spectral energy above the original band (frequency > 1 / (2L)). */
+  imageShare: number;
+}
+
+export class PwScanlineSpectrum extends LitElement {
+  static override properties = {
+    src: { type: String },
+    workingSize: { type: Number, attribute: 'working-size' },
+    factor: { type: Number },
+    kind: { type: String },
+    curves: { state: true },
+  };
+  static override styles = elementStyles;
+
+  declare src: string;
+  declare workingSize: number;
+  declare factor: number;
+  declare kind: InterpolationKind;
+  declare curves: Curves | undefined;
+
+  private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
+  private readonly figure = new TensorTaskController(this, {
+    args: () =>
+      this.photo.value ? ([this.photo.value, this.factor, this.kind] as const) : undefined,
+    task: async ([photo, factor, kind]) => {
+      const { up, spectrum, strip } = tf.tidy(() => {
+        const line = scanline(photo, Math.floor(photo.shape[0] / 2));
+        const up = interpolate1d(line, factor, kind);
+        // The row's mean is removed before upsampling, or its zero-frequency peak and that
+        // peak's images would dwarf everything else.
+        const spectrum = magnitudeSpectrum(
+          interpolate1d(tf.sub(line, tf.mean(line)), factor, kind),
+        );
+        // The strip keeps one aspect ratio for every L.
+        return {
+          up,
+          spectrum,
+          strip: tf.tile(tf.reshape<tf.Rank.R2>(up, [1, -1]), [12 * factor, 1]),
+        };
+      });
+      const [values, magnitudes] = await Promise.all([up.data(), spectrum.data()]);
+      tf.dispose([up, spectrum]);
+      const freqs = spectrumFrequencies(values.length);
+      let total = 0;
+      let images = 0;
+      freqs.forEach((f, k) => {
+        const e = (magnitudes[k] ?? 0) ** 2;
+        total += e;
+        if (f > 0.5 / factor) images += e;
+      });
+      this.curves = {
+        signal: Array.from(values.slice(0, SHOWN * factor), (value, n) => ({
+          n: n / factor,
+          value,
+          original: n % factor === 0,
+        })),
+        spectrum: freqs.map((frequency, k) => ({
+          frequency,
+          magnitude: (magnitudes[k] ?? 0) / factor,
+        })),
+        imageShare: total > 0 ? images / total : 0,
+      };
+      return strip;
+    },
+  });
+
+  constructor() {
+    super();
+    this.src = '';
+    this.workingSize = 128;
+    this.factor = 4;
+    this.kind = 'zeros';
+    this.curves = undefined;
+  }
+
+  private announced: unknown;
+
+  protected override updated(): void {
+    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
+      this.announced = this.figure.value;
+      this.dispatchEvent(
+        new CustomEvent('pw-computed', {
+          detail: { ms: this.figure.lastMs },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    }
+  }
+
+  private signalChart(c: Curves): ChartOptions {
+    return (width) => ({
+      width,
+      height: 200,
+      marginLeft: 45,
+      x: { label: 'position (original samples)' },
+      y: { label: 'grey level', domain: [0, 1] },
+      marks: [
+        Plot.ruleY([0], { stroke: '#999999' }),
+        Plot.line(c.signal, { x: 'n', y: 'value', stroke: '#3b74e0', strokeOpacity: 0.6 }),
+        Plot.dot(c.signal, {
+          x: 'n',
+          y: 'value',
+          r: (d: { original: boolean }) => (d.original ? 3.5 : 1.8),
+          fill: (d: { original: boolean }) => (d.original ? '#111111' : '#3b74e0'),
+        }),
+      ],
+    });
+  }
+
+  private spectrumChart(c: Curves): ChartOptions {
+    const band = 0.5 / this.factor;
+    return (width) => ({
+      width,
+      height: 200,
+      marginLeft: 45,
+      x: { label: 'frequency (cycles per output sample)', domain: [0, 0.5] },
+      y: { label: '|X| / L', grid: true },
+      marks: [
+        Plot.rectX([0], { x1: 0, x2: band, fill: '#2e9e5b', fillOpacity: 0.12 }),
+        Plot.ruleX([band], { stroke: '#2e9e5b', strokeDasharray: '4,3' }),
+        Plot.line(c.spectrum, { x: 'frequency', y: 'magnitude', stroke: '#d9462b' }),
+      ],
+    });
+  }
+
+  override render() {
+    const c = this.curves;
+    const error = this.photo.error ?? this.figure.error;
+    return html`<div class="controls">
+        <label>
+          Factor <var>L</var>
+          <input
+            type="range"
+            min="1"
+            max="8"
+            step="1"
+            .value=${String(this.factor)}
+            @input=${(e: Event) => (this.factor = Number((e.target as HTMLInputElement).value))}
+          />
+          <output>${this.factor}</output>
+        </label>
+        <label>
+          Interpolation filter
+          <select
+            @change=${(e: Event) =>
+              (this.kind = (e.target as HTMLSelectElement).value as InterpolationKind)}
+          >
+            ${KINDS.map(
+              (k) =>
+                html`<option value=${k.value} ?selected=${k.value === this.kind}>
+                  ${k.label}
+                </option>`,
+            )}
+          </select>
+        </label>
+      </div>
+      ${
+        this.figure.value
+          ? html`<pw-tensor-view
+              .tensor=${this.figure.value}
+              mode="grey"
+              .range=${[0, 1]}
+              label="The middle row of the photo after upsampling, drawn as a strip of pixels"
+            ></pw-tensor-view>`
+          : nothing
+      }
+      ${
+        c
+          ? html`<div class="panels">
+              <pw-chart
+                .options=${this.signalChart(c)}
+                label=${`The first ${SHOWN} samples of the row: black dots are original samples, blue ones were inserted`}
+              ></pw-chart>
+              <pw-chart
+                .options=${this.spectrumChart(c)}
+                label="Magnitude spectrum of the upsampled row; the green band is the original signal's band"
+              ></pw-chart>
+            </div>`
+          : nothing
+      }
+      <p class="readout" aria-live="polite">
+        ${
+          c
+            ? `Energy outside the original band (spectral images): ${(100 * c.imageShare).toFixed(1)} %`
+            : ''
+        }
+      </p>
+      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
+        ${
+          error
+            ? `Could not compute this figure: ${errorMessage(error)}`
+            : this.figure.status === 'complete'
+              ? `Computed in ${this.figure.lastMs.toFixed(1)} ms`
+              : 'Computing…'
+        }
+      </p>`;
+  }
+}
+
+customElements.define('pw-scanline-spectrum', PwScanlineSpectrum);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pw-scanline-spectrum': PwScanlineSpectrum;
+  }
+}
