@@ -15,8 +15,8 @@
  *
  * Built from WebGL-friendly tfjs ops only: scatter-adds (scatterND, unsortedSegmentSum) cost
  * O(outputs x inputs) in tfjs-backend-webgl, so the splat gathers the entries sorted by vertex
- * (order fixed by the image, computed once) and sums each vertex's run as a difference of
- * a cumulative sum.
+ * (an order fixed by the image, computed once) and sums each vertex's run in fixed-size
+ * chunks, level by level (see `splatLevels`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectRank, invalid } from '../validate';
@@ -26,13 +26,16 @@ export interface BilateralGrid {
   readonly numPixels: number;
   readonly numVertices: number;
   readonly cornersPerPixel: number;
-  /** Pixel index of each splat entry, entries sorted by vertex: int32 `[N*K]`. */
-  readonly splatPixel: tf.Tensor1D;
-  /** Tent weight of each sorted splat entry: `[N*K, 1]`. */
+  /**
+   * Splat gathers, level by level: level 0 reads pixels (N = the zero row), later levels read
+   * the previous level's chunk sums; each is int32, a whole number of chunks long, and each
+   * chunk belongs to one vertex. The last level's chunks are the M vertices in order.
+   */
+  readonly splatLevels: tf.Tensor1D[];
+  /** Tent weight of each level-0 entry (0 for padding): `[E0, 1]`. */
   readonly splatWeight: tf.Tensor2D;
-  /** Run bounds of each vertex in the zero-padded cumulative sum: int32 `[M]` each. */
-  readonly runStart: tf.Tensor1D;
-  readonly runEnd: tf.Tensor1D;
+  /** `[1, 1, SPLAT_CHUNK]` ones: chunk sums as a batched product. */
+  readonly chunkOnes: tf.Tensor3D;
   /** Per axis, each vertex's neighbours at offsets -2..2 (M = none): int32 `[D, M * 5]`. */
   readonly neighbours: tf.Tensor2D;
   /** Blur taps with the gain that gives the kernel the unit Gaussian's mass: `[1, 1, 5]`. */
@@ -43,6 +46,9 @@ export interface BilateralGrid {
   readonly sliceWeight: tf.Tensor3D;
   dispose(): void;
 }
+
+/** Entries summed per chunk in the splat. */
+const SPLAT_CHUNK = 16;
 
 /** Most vertices we accept: the blur gathers M x 3^D rows (65536 x 243 x 4 B = 64 MiB of ids). */
 export const MAX_GRID_VERTICES = 65536;
@@ -109,18 +115,43 @@ export function buildBilateralGrid(features: tf.Tensor2D): BilateralGrid {
   // Counting sort of the entries by vertex gives each vertex a contiguous run.
   const counts = new Int32Array(m + 1);
   for (const v of sliceVertex) counts[v + 1] = (counts[v + 1] ?? 0) + 1;
+  const runs = Array.from(counts.subarray(1));
   for (let v = 0; v < m; v++) counts[v + 1] = (counts[v + 1] ?? 0) + (counts[v] ?? 0);
-  const runStart = counts.slice(0, m);
-  const runEnd = counts.slice(1);
-  const fill = runStart.slice();
-  const splatPixel = new Int32Array(n * k);
-  const splatWeight = new Float32Array(n * k);
+  const fill = counts.slice(0, m);
+  const sortedPixel = new Int32Array(n * k);
+  const sortedWeight = new Float32Array(n * k);
   for (let e = 0; e < n * k; e++) {
     const v = sliceVertex[e] ?? 0;
     const slot = fill[v] ?? 0;
     fill[v] = slot + 1;
-    splatPixel[slot] = Math.floor(e / k);
-    splatWeight[slot] = sliceWeight[e] ?? 0;
+    sortedPixel[slot] = Math.floor(e / k);
+    sortedWeight[slot] = sliceWeight[e] ?? 0;
+  }
+  // Each run is padded to whole chunks of SPLAT_CHUNK (padding reads a zero row, one past the
+  // end), so summing chunks never mixes vertices; chunk sums are regrouped the same way until
+  // each vertex has one. Exact float sums in a few passes, unlike a long cumulative sum.
+  const splatLevels: Int32Array[] = [];
+  let splatWeight = new Float32Array(0);
+  let items = runs;
+  let source = { index: sortedPixel, zero: n };
+  for (let level = 0; ; level++) {
+    const chunks = items.map((c) => Math.max(1, Math.ceil(c / SPLAT_CHUNK)));
+    const total = chunks.reduce((a, b) => a + b, 0);
+    const index = new Int32Array(total * SPLAT_CHUNK).fill(source.zero);
+    const weight = level === 0 ? new Float32Array(total * SPLAT_CHUNK) : undefined;
+    let read = 0;
+    let write = 0;
+    items.forEach((count, v) => {
+      index.set(source.index.subarray(read, read + count), write);
+      weight?.set(sortedWeight.subarray(read, read + count), write);
+      read += count;
+      write += (chunks[v] ?? 1) * SPLAT_CHUNK;
+    });
+    splatLevels.push(index);
+    if (weight) splatWeight = weight;
+    if (total === m) break;
+    items = chunks;
+    source = { index: Int32Array.from({ length: total }, (_, t) => t), zero: total };
   }
 
   // Vertex Gaussian per axis, variance 2/3 cell^2: with the two tents' 1/6 + 1/6 the composite
@@ -145,10 +176,9 @@ export function buildBilateralGrid(features: tf.Tensor2D): BilateralGrid {
   const gain = (Math.sqrt(2 * Math.PI) / tapSum) ** dims;
 
   const tensors = {
-    splatPixel: tf.tensor1d(splatPixel, 'int32'),
-    splatWeight: tf.tensor2d(splatWeight, [n * k, 1]),
-    runStart: tf.tensor1d(runStart, 'int32'),
-    runEnd: tf.tensor1d(runEnd, 'int32'),
+    splatLevels: splatLevels.map((index) => tf.tensor1d(index, 'int32')),
+    splatWeight: tf.tensor2d(splatWeight, [splatWeight.length, 1]),
+    chunkOnes: tf.ones<tf.Rank.R3>([1, 1, SPLAT_CHUNK]),
     neighbours: tf.tensor2d(neighbours, [dims, m * taps.length], 'int32'),
     taps: tf.tensor3d(
       taps.map((w) => w * gain ** (1 / dims)),
@@ -162,7 +192,7 @@ export function buildBilateralGrid(features: tf.Tensor2D): BilateralGrid {
     numVertices: m,
     cornersPerPixel: k,
     ...tensors,
-    dispose: () => Object.values(tensors).forEach((t) => t.dispose()),
+    dispose: () => tf.dispose(Object.values(tensors).flat()),
   };
 }
 
@@ -177,14 +207,15 @@ export function bilateralGridMessages(grid: BilateralGrid, values: tf.Tensor2D):
   if (n !== grid.numPixels) invalid('values rows', n, `${grid.numPixels} (the grid's pixels)`);
   const m = grid.numVertices;
   return tf.tidy(() => {
-    const entries = tf.mul(tf.gather(values, grid.splatPixel), grid.splatWeight);
-    const running = tf.concat([tf.zeros([1, c]), tf.cumsum(entries, 0)], 0);
-    const splat = tf.sub<tf.Tensor2D>(
-      tf.gather(running, grid.runEnd),
-      tf.gather(running, grid.runStart),
-    );
+    const zero = tf.zeros<tf.Rank.R2>([1, c]);
+    const chunkSums = (x: tf.Tensor2D): tf.Tensor2D =>
+      tf.reshape(tf.matMul(grid.chunkOnes, tf.reshape(x, [-1, SPLAT_CHUNK, c])), [-1, c]);
+    let splat = values;
+    grid.splatLevels.forEach((index, level) => {
+      const read = tf.gather(tf.concat<tf.Tensor2D>([splat, zero], 0), index);
+      splat = chunkSums(level === 0 ? tf.mul<tf.Tensor2D>(read, grid.splatWeight) : read);
+    });
     let blurred: tf.Tensor2D = splat;
-    const zero = tf.zeros([1, c]);
     tf.unstack(grid.neighbours).forEach((ids) => {
       const around = tf.reshape(tf.gather(tf.concat([blurred, zero], 0), ids), [m, -1, c]);
       // A batched [1, 5] x [5, C] product sums the taps without a transposing reduction.

@@ -44,6 +44,8 @@ export interface MeanFieldProblem {
   readonly numLabels: number;
   readonly params: CrfParams;
   readonly method: CrfMethod;
+  /** Occupied bilateral-grid vertices (fast path with w1 > 0), else 0. */
+  readonly gridVertices: number;
   /** `[H, W, L]` unary in nats (owned: a copy of the input). */
   readonly unary: tf.Tensor3D;
   /** `[N, L]` -> `[N, L]`: w1 * appearance messages + w2 * smoothness messages. */
@@ -131,6 +133,7 @@ export function prepareMeanField(
     numLabels: labels,
     params,
     method,
+    gridVertices: grid?.numVertices ?? 0,
     unary: unaryCopy,
     weightedMessages,
     dispose: () => {
