@@ -8,6 +8,8 @@ export default defineConfig({
   trailingSlash: 'ignore',
   build: { format: 'directory' },
   devToolbar: { enabled: false },
+  // Keep source whitespace: compression glued inline elements to the words around them.
+  compressHTML: false,
   vite: {
     build: { chunkSizeWarningLimit: 1500 },
   },

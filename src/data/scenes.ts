@@ -3,7 +3,7 @@
  * build time. Both are optional while the model is being trained: pages then say so.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { PickerItem } from '../components/pw-image-picker';
 
 export interface SceneEntry {
@@ -42,7 +42,8 @@ export interface EvalReport {
 }
 
 function readJson<T>(relative: string): T | undefined {
-  const path = fileURLToPath(new URL(`../../public/${relative}`, import.meta.url));
+  // Relative to the project root: Astro runs builds there, and bundling moves this module.
+  const path = join(process.cwd(), 'public', relative);
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
 }
 
