@@ -1,0 +1,98 @@
+/**
+ * What the CRF lesson draws: a mean-field run that also keeps the last update's size per pixel,
+ * inputs scaled down for the exact path, and how far two label maps agree.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  disposeMeanFieldState,
+  initialMeanFieldState,
+  meanFieldStep,
+  prepareMeanField,
+  type MeanFieldOptions,
+  type MeanFieldTrace,
+} from './crf/index';
+import { expectRank, intInRange, invalid } from './validate';
+
+export interface MeanFieldFigure {
+  /** `[H, W, L]` marginals after the last iteration. */
+  readonly q: tf.Tensor3D;
+  /**
+   * `[H, W]` total variation of the last update, sum_l |Q_t(l) - Q_{t-1}(l)| in 0..2 (all zero
+   * when no iteration ran): where the last step still moved probability.
+   */
+  readonly update: tf.Tensor2D;
+  /** Iterations 0..t: free energy per pixel (nats) and changed-label counts. */
+  readonly trace: MeanFieldTrace[];
+}
+
+/**
+ * Runs mean-field inference like `runMeanField` and keeps the last step's update map.
+ * @param image `[H, W, 3]` RGB in [0, 1].
+ * @param unary `[H, W, L]` in nats.
+ * @param options CRF parameters (defaults `DEFAULT_CRF_PARAMS`) and method (default 'fast').
+ * @returns tensors owned by the caller.
+ */
+export function meanFieldFigure(
+  image: tf.Tensor3D,
+  unary: tf.Tensor3D,
+  options: MeanFieldOptions = {},
+): MeanFieldFigure {
+  const problem = prepareMeanField(image, unary, options);
+  try {
+    let state = initialMeanFieldState(problem);
+    let update = tf.zeros<tf.Rank.R2>([problem.height, problem.width]);
+    const trace: MeanFieldTrace[] = [];
+    const record = () =>
+      trace.push({ iteration: state.iteration, energy: state.energy, changed: state.changed });
+    record();
+    for (let t = 0; t < problem.params.iterations; t++) {
+      const next = meanFieldStep(state);
+      update.dispose();
+      update = tf.tidy(() => tf.sum(tf.abs(tf.sub(next.q, state.q)), -1));
+      disposeMeanFieldState(state);
+      state = next;
+      record();
+    }
+    state.pairwise.dispose();
+    return { q: state.q, update, trace };
+  } finally {
+    problem.dispose();
+  }
+}
+
+/**
+ * Bilinear downscale of an image and its logits, nearest-neighbour of its label map, to
+ * `side x side` (for the exact path, whose cost grows with the square of the pixel count).
+ * @param image `[H, W, 3]`, logits `[H, W, L]`, truth `[H, W]` int labels.
+ * @param side 2..512.
+ */
+export function downscaleForCrf(
+  image: tf.Tensor3D,
+  logits: tf.Tensor3D,
+  truth: tf.Tensor2D,
+  side: number,
+): { image: tf.Tensor3D; logits: tf.Tensor3D; truth: tf.Tensor2D } {
+  intInRange('side', side, 2, 512);
+  expectRank('image', image.shape, 3, '[H, W, 3]');
+  expectRank('logits', logits.shape, 3, '[H, W, L]');
+  expectRank('truth', truth.shape, 2, '[H, W]');
+  return tf.tidy(() => ({
+    image: tf.image.resizeBilinear(image, [side, side], false, true),
+    logits: tf.image.resizeBilinear(logits, [side, side], false, true),
+    truth: tf.squeeze<tf.Tensor2D>(
+      tf.image.resizeNearestNeighbor(tf.expandDims(truth, -1), [side, side], false, true),
+      [2],
+    ),
+  }));
+}
+
+/**
+ * Fraction of pixels, in [0, 1], whose most probable label is the same in `a` and `b`
+ * (`[H, W, L]` each). Returns a scalar tensor (caller disposes) so it can stay on the device.
+ */
+export function labelAgreement(a: tf.Tensor3D, b: tf.Tensor3D): tf.Scalar {
+  if (!tf.util.arraysEqual(a.shape, b.shape)) {
+    invalid('b shape', `[${b.shape.join(', ')}]`, `[${a.shape.join(', ')}] like a`);
+  }
+  return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(a, -1), tf.argMax(b, -1)), 'float32')));
+}
