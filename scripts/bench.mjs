@@ -251,10 +251,14 @@ async function benchPage(browser, url, href, noWebgl) {
     { timeout: 60_000 },
   );
   const backend = await page.evaluate(() => globalThis.pixelwise?.tf.getBackend() ?? 'none');
-  // Wait (up to 60 s) for every element with a slider to compute once.
+  // Wait (up to 60 s) for every element with a slider to compute once...
   const deadline = Date.now() + 60_000;
   let elements = await page.evaluate(liveSliders);
-  while (elements.some((e) => e.sliders > 0 && e.computed === 0) && Date.now() < deadline) {
+  // ... and for the page's first computed figure, if it has live elements at all.
+  const waiting = () =>
+    elements.some((e) => e.sliders > 0 && e.computed === 0) ||
+    (elements.length > 0 && elements.every((e) => e.computed === 0));
+  while (waiting() && Date.now() < deadline) {
     await page.waitForTimeout(100);
     elements = await page.evaluate(liveSliders);
   }
@@ -349,6 +353,10 @@ function printTables(results) {
     ].join(' | '),
   );
   for (const r of results) {
+    if (r.error) {
+      console.log([r.page, r.config, `failed: ${r.error}`].join(' | '));
+      continue;
+    }
     console.log(
       [
         r.page,
@@ -379,7 +387,7 @@ function printTables(results) {
     ].join(' | '),
   );
   for (const r of results) {
-    for (const s of r.sliders) {
+    for (const s of r.sliders ?? []) {
       console.log(
         [
           r.page,
@@ -429,7 +437,14 @@ try {
     try {
       for (const { href } of LESSONS) {
         process.stderr.write(`bench ${href} (${noWebgl ? 'no WebGL' : 'WebGL'})…\n`);
-        results.push(await benchPage(browser, server.url, href, noWebgl));
+        try {
+          results.push(await benchPage(browser, server.url, href, noWebgl));
+        } catch (error) {
+          // One page failing (a timeout, a rebuild under our feet) should not lose the others.
+          const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+          process.stderr.write(`  failed: ${message}\n`);
+          results.push({ page: href, config: noWebgl ? 'no WebGL' : 'WebGL', error: message });
+        }
       }
       if (!noWebgl) {
         const page = await browser.newPage();
