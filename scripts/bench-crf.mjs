@@ -1,0 +1,105 @@
+// `npm run bench:crf`: times dense-CRF mean field (10 iterations, 11 labels) in headless
+// Chromium on the WebGL (SwiftShader here) and CPU backends: exact and fast at 64x64, fast at
+// 256x256, on public/images/photos/chelsea.jpg with a noisy stand-in unary. Prints a table and
+// writes bench-output/crf.json. A benchmark, not a test: it asserts nothing.
+import { build } from 'esbuild';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { launchChromium } from './lib/chromium.mjs';
+import { serveStatic } from './lib/serve.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const PHOTO = join(ROOT, 'public/images/photos/chelsea.jpg');
+// Timed runs (up to 5) while a configuration has used less than this many ms; a configuration
+// whose first (shader-compiling) run alone takes longer is reported from that run, as cold.
+const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 8000);
+
+const dir = await mkdtemp(join(tmpdir(), 'bench-crf-'));
+try {
+  await build({
+    entryPoints: [join(ROOT, 'scripts/bench-crf-entry.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    outfile: join(dir, 'crf.js'),
+    logLevel: 'warning',
+  });
+  await copyFile(PHOTO, join(dir, 'photo.jpg'));
+  await writeFile(
+    join(dir, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><title>crf bench</title><script type="module" src="crf.js"></script>',
+  );
+  const server = await serveStatic(dir);
+  const browser = await launchChromium({ webgl: true });
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    page.on('console', (m) => console.error(`  [page] ${m.text()}`));
+    await page.goto(`${server.url}/index.html`);
+    await page.waitForFunction(() => typeof window.runCrfBench === 'function');
+    const started = Date.now();
+    const result = await page.evaluate(
+      ([url, budget]) => window.runCrfBench(url, budget),
+      ['photo.jpg', BUDGET_MS],
+    );
+    result.source = 'public/images/photos/chelsea.jpg (centre crop), noisy 11-label unary';
+    result.wallSeconds = (Date.now() - started) / 1000;
+    for (const backend of ['webgl', 'cpu']) {
+      const at = (size, method) =>
+        result.rows.find((r) => r.backend === backend && r.size === size && r.method === method);
+      const exact = at(64, 'exact');
+      const fast = at(64, 'fast');
+      if (exact && fast) exact.fastSpeedup = exact.medianMs / fast.medianMs;
+    }
+    printTable(result);
+    await mkdir(join(ROOT, 'bench-output'), { recursive: true });
+    await writeFile(join(ROOT, 'bench-output/crf.json'), JSON.stringify(result, null, 2) + '\n');
+    console.log('\nwrote bench-output/crf.json');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+function printTable({ source, renderer, tfjs, rows, agreement, wallSeconds }) {
+  console.log(`input: ${source}; tfjs ${tfjs}; WebGL renderer: ${renderer}`);
+  console.log('ms per inference = prepare (features, grid or kernel matrix) + 10 steps, each');
+  console.log('step reading back its energy and label changes; median over timed runs\n');
+  const header = [
+    'backend',
+    'size',
+    'method',
+    'grid vertices',
+    'prepare ms',
+    'iterate ms',
+    'median ms',
+    'runs',
+    'exact/fast',
+  ];
+  const lines = rows.map((r) => [
+    r.backend,
+    `${r.size}x${r.size}`,
+    r.method,
+    r.method === 'fast' ? String(r.gridVertices) : '',
+    r.prepareMs.toFixed(0),
+    r.iterateMs.toFixed(0),
+    r.medianMs.toFixed(0),
+    r.cold ? '1 (cold)' : String(r.runs),
+    r.fastSpeedup ? `${r.fastSpeedup.toFixed(1)}x` : '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  console.log(fmt(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const l of lines) console.log(fmt(l));
+  for (const a of agreement) {
+    console.log(
+      `${a.backend}: fast vs exact label agreement at 64x64: ${(100 * a.fastVsExactLabelAgreement64).toFixed(2)}%`,
+    );
+  }
+  console.log(`wall time in the page: ${wallSeconds.toFixed(0)} s`);
+}
