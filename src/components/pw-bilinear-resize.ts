@@ -1,0 +1,218 @@
+/**
+ * @summary The bilinear transposed convolution against `tf.image.resizeBilinear`: both outputs,
+ * their difference map for a chosen resize convention, and the largest difference inside the
+ * image and along its border for all three conventions.
+ *
+ * @attr src - URL of the photo.
+ * @attr working-size - side of the square input before upsampling (default 32).
+ * @attr factor - upsampling factor f, 1..8 (default 4).
+ * @attr convention - halfPixel | asymmetric | alignCorners (default 'halfPixel').
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import * as tf from '@tensorflow/tfjs-core';
+import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { photoController } from './controllers/photo';
+import { elementStyles } from './shared-styles';
+import {
+  bilinearUpsample,
+  compareWithResizeBilinear,
+  type ConventionDifference,
+} from '../lib/bilinear';
+import './pw-tensor-view';
+
+type Convention = 'halfPixel' | 'asymmetric' | 'alignCorners';
+
+const CONVENTIONS: readonly { value: Convention; label: string; flags: [boolean, boolean] }[] = [
+  { value: 'halfPixel', label: 'half-pixel centres', flags: [false, true] },
+  { value: 'asymmetric', label: 'asymmetric (tfjs default)', flags: [false, false] },
+  { value: 'alignCorners', label: 'align corners', flags: [true, false] },
+];
+
+interface Comparison extends tf.TensorContainerObject {
+  deconv: tf.Tensor3D;
+  resized: tf.Tensor3D;
+  difference: tf.Tensor3D;
+}
+
+export class PwBilinearResize extends LitElement {
+  static override properties = {
+    src: { type: String },
+    workingSize: { type: Number, attribute: 'working-size' },
+    factor: { type: Number },
+    convention: { type: String },
+    table: { state: true },
+  };
+  static override styles = [
+    elementStyles,
+    css`
+      table {
+        border-collapse: collapse;
+        margin-top: 0.75rem;
+        font-variant-numeric: tabular-nums;
+      }
+      caption {
+        text-align: start;
+        font-size: 0.875rem;
+        color: var(--pw-muted, #555);
+        padding-bottom: 0.25rem;
+      }
+      th,
+      td {
+        padding: 0.2rem 0.75rem 0.2rem 0;
+        text-align: start;
+        border-bottom: 1px solid var(--pw-border, #ccc);
+      }
+    `,
+  ];
+
+  declare src: string;
+  declare workingSize: number;
+  declare factor: number;
+  declare convention: Convention;
+  declare table: Record<Convention, ConventionDifference> | undefined;
+
+  private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
+  private readonly figure = new TensorTaskController(this, {
+    args: () =>
+      this.photo.value ? ([this.photo.value, this.factor, this.convention] as const) : undefined,
+    task: async ([photo, f, convention]): Promise<Comparison> => {
+      this.table = await compareWithResizeBilinear(photo, f);
+      const [alignCorners, halfPixel] = CONVENTIONS.find((c) => c.value === convention)?.flags ?? [
+        false,
+        true,
+      ];
+      return tf.tidy(() => {
+        const [h, w] = photo.shape;
+        const deconv = bilinearUpsample(photo, f);
+        const resized = tf.image.resizeBilinear(photo, [h * f, w * f], alignCorners, halfPixel);
+        // Channel mean of the signed difference: one map, red where the deconvolution is brighter.
+        const difference = tf.mean<tf.Tensor3D>(tf.sub(deconv, resized), 2, true);
+        return { deconv: tf.clipByValue(deconv, 0, 1), resized, difference };
+      });
+    },
+  });
+
+  constructor() {
+    super();
+    this.src = '';
+    this.workingSize = 32;
+    this.factor = 4;
+    this.convention = 'halfPixel';
+    this.table = undefined;
+  }
+
+  private announced: unknown;
+
+  protected override updated(): void {
+    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
+      this.announced = this.figure.value;
+      this.dispatchEvent(
+        new CustomEvent('pw-computed', {
+          detail: { ms: this.figure.lastMs },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    }
+  }
+
+  override render() {
+    const v = this.figure.value;
+    const error = this.photo.error ?? this.figure.error;
+    const name = CONVENTIONS.find((c) => c.value === this.convention)?.label ?? '';
+    const t = this.table;
+    return html`<div class="controls">
+        <label>
+          Factor <var>f</var>
+          <input
+            type="range"
+            min="1"
+            max="8"
+            step="1"
+            .value=${String(this.factor)}
+            @input=${(e: Event) => (this.factor = Number((e.target as HTMLInputElement).value))}
+          />
+          <output>${this.factor}</output>
+        </label>
+        <label>
+          resizeBilinear convention
+          <select
+            @change=${(e: Event) =>
+              (this.convention = (e.target as HTMLSelectElement).value as Convention)}
+          >
+            ${CONVENTIONS.map(
+              (c) =>
+                html`<option value=${c.value} ?selected=${c.value === this.convention}>
+                  ${c.label}
+                </option>`,
+            )}
+          </select>
+        </label>
+      </div>
+      ${
+        v
+          ? html`<div class="panels">
+              <pw-tensor-view
+                .tensor=${v.deconv}
+                mode="rgb"
+                label="Transposed convolution with the bilinear kernel"
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${v.resized}
+                mode="rgb"
+                label=${`tf.image.resizeBilinear, ${name}`}
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${v.difference}
+                mode="diverging"
+                label="Difference (deconvolution − resize, channel mean)"
+              ></pw-tensor-view>
+            </div>`
+          : nothing
+      }
+      ${
+        t
+          ? html`<table>
+              <caption>
+                Largest absolute difference from resizeBilinear (values in [0, 1])
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Convention</th>
+                  <th scope="col">Interior</th>
+                  <th scope="col">Border band</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${CONVENTIONS.map(
+                  (c) =>
+                    html`<tr>
+                      <th scope="row">${c.label}</th>
+                      <td>${t[c.value].interior.toExponential(1)}</td>
+                      <td>${t[c.value].border.toFixed(3)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+          : nothing
+      }
+      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
+        ${
+          error
+            ? `Could not compute this figure: ${errorMessage(error)}`
+            : this.figure.status === 'complete'
+              ? `Computed in ${this.figure.lastMs.toFixed(1)} ms`
+              : 'Computing…'
+        }
+      </p>`;
+  }
+}
+
+customElements.define('pw-bilinear-resize', PwBilinearResize);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pw-bilinear-resize': PwBilinearResize;
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * @summary The trained FCN's 2× upsampling kernels next to the bilinear kernel they started
+ * from: each class's 4×4 kernel (the channel diagonal), the change from bilinear, and how much
+ * weight training moved off the diagonal (class scores mixing while upsampling).
+ *
+ * @attr layer - upscore2 | upscore_pool4 (default 'upscore2').
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ */
+import { LitElement, html, nothing } from 'lit';
+import * as tf from '@tensorflow/tfjs-core';
+import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { elementStyles } from './shared-styles';
+import { bilinearKernel } from '../lib/bilinear';
+import { FCN_CLASSES } from '../lib/classes';
+import { loadModel } from '../lib/browser/model';
+import './pw-tensor-view';
+
+type Layer = 'upscore2' | 'upscore_pool4';
+const LAYERS: readonly { value: Layer; label: string }[] = [
+  { value: 'upscore2', label: 'upscore2 (stride 32 → 16)' },
+  { value: 'upscore_pool4', label: 'upscore_pool4 (stride 16 → 8)' },
+];
+const COLUMNS = 4;
+/** Top of the grey range of the kernel views (bilinear 2x taps reach 0.5625). */
+const GREY_MAX = 0.6;
+
+interface Kernels extends tf.TensorContainerObject {
+  start: tf.Tensor2D;
+  learned: tf.Tensor2D;
+  change: tf.Tensor2D;
+  /** [mean |change| on the diagonal, mean bilinear tap, max |off-diagonal|] */
+  stats: tf.Tensor1D;
+}
+
+/** `[C, k, k]` tiles in rows of COLUMNS with a one-pixel gap of value `gap`: one image. */
+function tile(tiles: tf.Tensor3D, gap: number): tf.Tensor2D {
+  const [c = 0, k = 0] = tiles.shape;
+  const rows = Math.ceil(c / COLUMNS);
+  const padded = tf.pad(
+    tiles,
+    [
+      [0, rows * COLUMNS - c],
+      [0, 1],
+      [0, 1],
+    ],
+    gap,
+  );
+  const grid = tf.transpose(tf.reshape(padded, [rows, COLUMNS, k + 1, k + 1]), [0, 2, 1, 3]);
+  return tf.slice(tf.reshape<tf.Rank.R2>(grid, [rows * (k + 1), COLUMNS * (k + 1)]), 0, [
+    rows * (k + 1) - 1,
+    COLUMNS * (k + 1) - 1,
+  ]);
+}
+
+function kernelFigure(kernel: tf.Tensor): Kernels {
+  return tf.tidy(() => {
+    const [k = 4, , c = 1] = kernel.shape;
+    const eye = tf.reshape(tf.eye(c), [1, 1, c, c]);
+    // tfjs layout [kh, kw, outC, inC]: the diagonal is class c -> class c.
+    const diagonal = tf.transpose(tf.sum(tf.mul(kernel, eye), 3), [2, 0, 1]) as tf.Tensor3D;
+    const bilinear = tf.reshape<tf.Rank.R2>(bilinearKernel(k / 2, 1), [k, k]);
+    const change = tf.sub(diagonal, bilinear);
+    return {
+      start: bilinear,
+      // Gaps white in both views: the top of the grey range, zero in the diverging one.
+      learned: tile(diagonal, GREY_MAX),
+      change: tile(change as tf.Tensor3D, 0),
+      stats: tf.stack([
+        tf.mean(tf.abs(change)),
+        tf.mean(bilinear),
+        tf.max(tf.abs(tf.mul(kernel, tf.sub(1, eye)))),
+      ]) as tf.Tensor1D,
+    };
+  });
+}
+
+export class PwLearnedKernels extends LitElement {
+  static override properties = {
+    layer: { type: String },
+    stats: { state: true },
+  };
+  static override styles = elementStyles;
+
+  declare layer: Layer;
+  declare stats: readonly number[] | undefined;
+
+  private readonly figure = new TensorTaskController(this, {
+    args: () => [this.layer] as const,
+    task: async ([layer]) => {
+      const weights = await loadModel();
+      const kernel = weights.tensors.get(`${layer}/kernel`);
+      if (!kernel) throw new Error(`the weights have no tensor "${layer}/kernel"`);
+      const result = kernelFigure(kernel);
+      this.stats = Array.from(await result.stats.data());
+      return result;
+    },
+  });
+
+  constructor() {
+    super();
+    this.layer = 'upscore2';
+    this.stats = undefined;
+  }
+
+  private announced: unknown;
+
+  protected override updated(): void {
+    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
+      this.announced = this.figure.value;
+      this.dispatchEvent(
+        new CustomEvent('pw-computed', {
+          detail: { ms: this.figure.lastMs },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    }
+  }
+
+  override render() {
+    const v = this.figure.value;
+    const error = this.figure.error;
+    const [change = NaN, mean = NaN, off = NaN] = this.stats ?? [];
+    const order = FCN_CLASSES.join(', ');
+    return html`<div class="controls">
+        <label>
+          Layer
+          <select
+            @change=${(e: Event) => (this.layer = (e.target as HTMLSelectElement).value as Layer)}
+          >
+            ${LAYERS.map(
+              (l) =>
+                html`<option value=${l.value} ?selected=${l.value === this.layer}>
+                  ${l.label}
+                </option>`,
+            )}
+          </select>
+        </label>
+      </div>
+      ${
+        v
+          ? html`<div class="panels">
+              <pw-tensor-view
+                .tensor=${v.start}
+                mode="grey"
+                .range=${[0, GREY_MAX]}
+                label="The bilinear start (4×4, factor 2), the same for every class"
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${v.learned}
+                mode="grey"
+                .range=${[0, GREY_MAX]}
+                label=${`Learned, one tile per class, row by row: ${order}`}
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${v.change}
+                mode="diverging"
+                label="Learned − bilinear (red: training added weight, blue: removed)"
+              ></pw-tensor-view>
+            </div>`
+          : nothing
+      }
+      <p class="readout" aria-live="polite">
+        ${
+          this.stats
+            ? `Mean change of a diagonal tap: ${change.toFixed(3)} (bilinear taps average ${mean.toFixed(3)}). Largest off-diagonal weight (one class's score feeding another's): ${off.toFixed(3)}.`
+            : ''
+        }
+      </p>
+      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
+        ${
+          error
+            ? `Could not show the learned kernels: ${errorMessage(error)}`
+            : this.figure.status === 'complete'
+              ? ''
+              : 'Loading the trained weights…'
+        }
+      </p>`;
+  }
+}
+
+customElements.define('pw-learned-kernels', PwLearnedKernels);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pw-learned-kernels': PwLearnedKernels;
+  }
+}

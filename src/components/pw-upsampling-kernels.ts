@@ -1,0 +1,162 @@
+/**
+ * @summary The same stride-f transposed convolution started from three kernels: FCN's
+ * bilinear filter, a box (nearest neighbour) and a seeded random kernel, each drawn next to
+ * what it makes of a small photo.
+ *
+ * @attr src - URL of the photo.
+ * @attr working-size - side of the square input before upsampling (default 32).
+ * @attr factor - upsampling factor f, 2..8 (default 4).
+ * @attr kind - bilinear | nearest | random (default 'bilinear').
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ */
+import { LitElement, html, nothing } from 'lit';
+import * as tf from '@tensorflow/tfjs-core';
+import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { photoController } from './controllers/photo';
+import { elementStyles } from './shared-styles';
+import { transposedConv2d } from '../lib/transposed-conv';
+import { upsamplingKernel, type UpsamplingKernelKind } from '../lib/upsampling-kernels';
+import './pw-tensor-view';
+
+const KINDS: readonly { value: UpsamplingKernelKind; label: string }[] = [
+  { value: 'bilinear', label: 'bilinear (FCN’s start)' },
+  { value: 'nearest', label: 'nearest (box)' },
+  { value: 'random', label: 'random' },
+];
+
+interface Upsampled extends tf.TensorContainerObject {
+  taps: tf.Tensor2D;
+  output: tf.Tensor3D;
+}
+
+function upsampleFigure(photo: tf.Tensor3D, kind: UpsamplingKernelKind, f: number): Upsampled {
+  const { kernel, padding } = upsamplingKernel(kind, f, 3);
+  try {
+    return tf.tidy(() => {
+      const k = kernel.shape[0];
+      return {
+        taps: tf.reshape<tf.Rank.R2>(tf.slice(kernel, [0, 0, 0, 0], [k, k, 1, 1]), [k, k]),
+        output: tf.clipByValue(transposedConv2d(photo, kernel, { stride: f, padding }), 0, 1),
+      };
+    });
+  } finally {
+    kernel.dispose();
+  }
+}
+
+export class PwUpsamplingKernels extends LitElement {
+  static override properties = {
+    src: { type: String },
+    workingSize: { type: Number, attribute: 'working-size' },
+    factor: { type: Number },
+    kind: { type: String },
+  };
+  static override styles = elementStyles;
+
+  declare src: string;
+  declare workingSize: number;
+  declare factor: number;
+  declare kind: UpsamplingKernelKind;
+
+  private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
+  private readonly figure = new TensorTaskController(this, {
+    args: () =>
+      this.photo.value ? ([this.photo.value, this.kind, this.factor] as const) : undefined,
+    task: ([photo, kind, f]) => upsampleFigure(photo, kind, f),
+  });
+
+  constructor() {
+    super();
+    this.src = '';
+    this.workingSize = 32;
+    this.factor = 4;
+    this.kind = 'bilinear';
+  }
+
+  private announced: unknown;
+
+  protected override updated(): void {
+    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
+      this.announced = this.figure.value;
+      this.dispatchEvent(
+        new CustomEvent('pw-computed', {
+          detail: { ms: this.figure.lastMs },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    }
+  }
+
+  override render() {
+    const v = this.figure.value;
+    const error = this.photo.error ?? this.figure.error;
+    const k = v?.taps.shape[0] ?? 0;
+    return html`<div class="controls">
+        <label>
+          Factor <var>f</var>
+          <input
+            type="range"
+            min="2"
+            max="8"
+            step="1"
+            .value=${String(this.factor)}
+            @input=${(e: Event) => (this.factor = Number((e.target as HTMLInputElement).value))}
+          />
+          <output>${this.factor}</output>
+        </label>
+        <label>
+          Kernel
+          <select
+            @change=${(e: Event) =>
+              (this.kind = (e.target as HTMLSelectElement).value as UpsamplingKernelKind)}
+          >
+            ${KINDS.map(
+              (c) =>
+                html`<option value=${c.value} ?selected=${c.value === this.kind}>
+                  ${c.label}
+                </option>`,
+            )}
+          </select>
+        </label>
+      </div>
+      ${
+        v
+          ? html`<div class="panels">
+              <pw-tensor-view
+                .tensor=${this.photo.value}
+                mode="rgb"
+                label=${`Input, ${this.workingSize}×${this.workingSize}`}
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${v.taps}
+                mode="grey"
+                label=${`The ${k}×${k} kernel (one channel; taps sum to f² = ${this.factor ** 2})`}
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${v.output}
+                mode="rgb"
+                label=${`Transposed convolution, stride ${this.factor}`}
+              ></pw-tensor-view>
+            </div>`
+          : nothing
+      }
+      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
+        ${
+          error
+            ? `Could not compute this figure: ${errorMessage(error)}`
+            : this.figure.status === 'complete'
+              ? `Computed in ${this.figure.lastMs.toFixed(1)} ms`
+              : 'Computing…'
+        }
+      </p>`;
+  }
+}
+
+customElements.define('pw-upsampling-kernels', PwUpsamplingKernels);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'pw-upsampling-kernels': PwUpsamplingKernels;
+  }
+}
