@@ -44,3 +44,4 @@ export {
 export type { InterpolationKind, InterpolationFilter } from './interpolation';
 export { UPSAMPLING_KERNELS, upsamplingKernel, upsampleWithKernel } from './upsampling-kernels';
 export type { UpsamplingKernel, UpsamplingKernelKind } from './upsampling-kernels';
+export * from './crf/index';
