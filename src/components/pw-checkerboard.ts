@@ -133,8 +133,9 @@ export class PwCheckerboard extends LitElement {
           : nothing
       }
       <p class="readout" aria-live="polite">
-        Away from the border, each output row or column receives
-        ${lo === hi ? `exactly ${lo}` : `${lo} or ${hi}`} taps per axis:
+        Away from the border, an output pixel receives
+        ${lo === hi ? `exactly ${lo}` : `${lo} or ${hi}`} taps along each axis
+        (${lo === hi ? lo * lo : `${lo * lo} to ${hi * hi}`} in all):
         ${
           k % s === 0
             ? `k = ${k} is a multiple of s = ${s}, so the overlap is even.`
