@@ -2,12 +2,13 @@
  * Frequency content of signals and images via tfjs FFT ops, to show the spectral images that
  * zero insertion creates and an interpolation filter removes.
  *
- * The FFT kernels exist on the cpu and webgl backends; on wasm these functions throw
- * `invalid backend: "wasm" (...)` so a page can fall back to cpu for them. Magnitudes are unnormalised
+ * The FFT kernels exist on the cpu and webgl backends; where a backend has none (wasm), the
+ * same transforms run as DFT matrix products (dft.ts), slower but exact. Magnitudes are unnormalised
  * (`|sum_n x[n] e^{-2 pi i k n / N}|`, PyTorch's default `norm='backward'`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { invalid } from './validate';
+import { realDft1d, realDft2d } from './dft';
 
 /**
  * Magnitude spectrum of a real 1-D signal: `|X[k]|` for k = 0..floor(N/2) (the non-negative
@@ -19,16 +20,17 @@ export function magnitudeSpectrum(signal: tf.Tensor1D): tf.Tensor1D {
   if (signal.rank !== 1 || signal.size < 1) {
     invalid('signal shape', `[${signal.shape.join(', ')}]`, '[N] with N >= 1');
   }
-  requireFft();
-  return tf.tidy(() => tf.abs(tf.spectral.rfft(tf.cast(signal, 'float32'))) as tf.Tensor1D);
+  return tf.tidy(() => {
+    if (hasFft()) return tf.abs(tf.spectral.rfft(tf.cast(signal, 'float32'))) as tf.Tensor1D;
+    const { re, im } = realDft1d(signal);
+    return tf.sqrt(tf.add(tf.square(re), tf.square(im))) as tf.Tensor1D;
+  });
 }
 
-/** Throws a readable error where the backend has no FFT kernels (tfjs-backend-wasm). */
-function requireFft(): void {
+/** Whether the active backend has the FFT kernels (tfjs-backend-wasm does not). */
+function hasFft(): boolean {
   const backend = tf.getBackend();
-  if (!tf.getKernel('FFT', backend) || !tf.getKernel('Complex', backend)) {
-    invalid('backend', backend, 'one with FFT kernels, e.g. "cpu" or "webgl"');
-  }
+  return Boolean(tf.getKernel('FFT', backend) && tf.getKernel('Complex', backend));
 }
 
 /** Frequencies of the bins of {@link magnitudeSpectrum} for length n, in cycles per sample. */
@@ -65,10 +67,9 @@ export function logMagnitudeSpectrum2d(image: tf.Tensor2D | tf.Tensor3D): tf.Ten
   if (image.rank !== 2 && image.rank !== 3) {
     invalid('image shape', `[${image.shape.join(', ')}]`, '[H, W] or [H, W, C]');
   }
-  requireFft();
   return tf.tidy(() => {
     const gray = (image.rank === 3 ? tf.mean(image, 2) : tf.cast(image, 'float32')) as tf.Tensor2D;
-    const { re, im } = fft2(gray);
+    const { re, im } = hasFft() ? fft2(gray) : realDft2d(gray);
     const magnitude = tf.sqrt(tf.add(tf.square(re), tf.square(im))) as tf.Tensor2D;
     const centred = tf.transpose(shiftRows(tf.transpose(shiftRows(magnitude))));
     return tf.log1p(centred);

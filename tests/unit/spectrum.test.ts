@@ -17,6 +17,7 @@ import {
   type Golden,
   type Tolerance,
 } from '../reference/ops-golden';
+import { dftMatrices, realDft1d, realDft2d } from '../../src/lib/dft';
 
 const golden = loadOps<{
   signals: { x: Golden; magnitude: Golden }[];
@@ -102,14 +103,26 @@ describe('logMagnitudeSpectrum2d', () => {
   });
 });
 
-describe('spectra on the wasm backend', () => {
-  it('refuse with a readable message (tfjs has no FFT kernels there)', async () => {
-    const x = tf.zeros<tf.Rank.R2>([4, 4]);
+describe('spectra on the wasm backend (no FFT kernels: DFT matrix products)', () => {
+  it('match torch.fft like the FFT path, within the same tolerance', async () => {
     expect(await tf.setBackend('wasm')).toBe(true);
     try {
-      expect(() => logMagnitudeSpectrum2d(x)).toThrow(
-        'invalid backend: "wasm" (expected one with FFT kernels, e.g. "cpu" or "webgl")',
-      );
+      expect(tf.getKernel('FFT', 'wasm')).toBeUndefined();
+      for (const g of golden.signals) {
+        const x = fromGolden<tf.Tensor1D>(g.x);
+        const m = magnitudeSpectrum(x);
+        expectClose(m, g.magnitude, fftTolerance(g.x));
+        tf.dispose([x, m]);
+      }
+      for (const g of golden.images) {
+        const x = fromGolden<tf.Tensor2D | tf.Tensor3D>(g.x);
+        const s = logMagnitudeSpectrum2d(x);
+        expectClose(s, g.logMagnitude, fftTolerance(g.x));
+        tf.dispose([x, s]);
+      }
+      const z = tf.zeros<tf.Rank.R2>([4, 4]);
+      await expectNoLeak(() => logMagnitudeSpectrum2d(z));
+      z.dispose();
     } finally {
       await tf.setBackend('cpu');
     }
@@ -124,5 +137,29 @@ describe('spectra leak no tensors', () => {
   it('logMagnitudeSpectrum2d', () => {
     const x = randomTensor(prng(2), [9, 8, 3]) as tf.Tensor3D;
     return expectNoLeak(() => logMagnitudeSpectrum2d(x));
+  });
+});
+
+describe('DFT matrix products', () => {
+  it('equal the FFT on the cpu backend (same tolerance) and leak no tensors', async () => {
+    const x = randomTensor(prng(5), [12, 10]) as tf.Tensor2D;
+    const viaMatrices = realDft2d(x);
+    const viaFft = tf.tidy(() => {
+      const rows = tf.spectral.fft(tf.complex(x, tf.zerosLike(x)));
+      const cols = tf.spectral.fft(tf.transpose(rows));
+      return { re: tf.transpose(tf.real(cols)), im: tf.transpose(tf.imag(cols)) };
+    });
+    const atol = 1e-6 * (await tf.sum(tf.abs(x)).data())[0]!;
+    for (const part of ['re', 'im'] as const) {
+      const diff = tf.max(tf.abs(tf.sub(viaMatrices[part], viaFft[part])));
+      expect((await diff.data())[0]).toBeLessThan(atol);
+      diff.dispose();
+    }
+    tf.dispose([viaMatrices, viaFft]);
+    const s = randomTensor(prng(6), [17]) as tf.Tensor1D;
+    await expectNoLeak(() => realDft1d(s));
+    await expectNoLeak(() => realDft2d(x));
+    await expectNoLeak(() => dftMatrices(5));
+    tf.dispose([x, s]);
   });
 });
