@@ -80,7 +80,12 @@ export function downscaleForCrf(
     image: tf.image.resizeBilinear(image, [side, side], false, true),
     logits: tf.image.resizeBilinear(logits, [side, side], false, true),
     truth: tf.squeeze<tf.Tensor2D>(
-      tf.image.resizeNearestNeighbor(tf.expandDims(truth, -1), [side, side], false, true),
+      tf.image.resizeNearestNeighbor(
+        tf.expandDims<tf.Tensor3D>(truth, -1),
+        [side, side],
+        false,
+        true,
+      ),
       [2],
     ),
   }));
@@ -95,4 +100,31 @@ export function labelAgreement(a: tf.Tensor3D, b: tf.Tensor3D): tf.Scalar {
     invalid('b shape', `[${b.shape.join(', ')}]`, `[${a.shape.join(', ')}] like a`);
   }
   return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(a, -1), tf.argMax(b, -1)), 'float32')));
+}
+
+/**
+ * The labels worth carrying through the CRF: those among the `k` (default 2) highest scores of
+ * at least one pixel, sorted. Mean-field cost is linear in the label count, and a label that
+ * is nowhere in the top two carries almost no probability mass, so its messages barely count.
+ * @param logits `[H, W, L]` scores.
+ */
+export async function candidateLabels(logits: tf.Tensor3D, k = 2): Promise<number[]> {
+  expectRank('logits', logits.shape, 3, '[H, W, L]');
+  intInRange('k', k, 1, logits.shape[2]);
+  const top = tf.tidy(() => tf.topk(logits, k).indices);
+  const values = await top.data();
+  top.dispose();
+  return [...new Set(values)].sort((a, b) => a - b);
+}
+
+/**
+ * Class indices `[H, W]` int32 of the most probable label of `q` (`[H, W, K]`), where channel
+ * c of `q` is class `labels[c]`.
+ */
+export function labelMapFrom(q: tf.Tensor3D, labels: readonly number[]): tf.Tensor2D {
+  if (labels.length !== q.shape[2]) invalid('labels length', labels.length, `${q.shape[2]}`);
+  return tf.tidy(() => {
+    const classes: tf.Tensor = tf.tensor1d([...labels], 'int32');
+    return tf.gather(classes, tf.argMax(q, -1)) as tf.Tensor2D;
+  });
 }

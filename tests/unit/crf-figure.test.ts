@@ -1,7 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { runMeanField, unaryFromLogits } from '../../src/lib/crf/index';
-import { downscaleForCrf, labelAgreement, meanFieldFigure } from '../../src/lib/crf-figure';
+import {
+  candidateLabels,
+  downscaleForCrf,
+  labelAgreement,
+  labelMapFrom,
+  meanFieldFigure,
+} from '../../src/lib/crf-figure';
 
 /** A 12 x 12 two-region image with noisy 3-label logits. */
 function problem(): { image: tf.Tensor3D; unary: tf.Tensor3D } {
@@ -94,5 +100,22 @@ describe('downscaleForCrf', () => {
     tf.dispose([small.image, small.logits, small.truth]);
     expect(tf.memory().numTensors).toBe(before);
     expect(() => downscaleForCrf(image, logits, truth, 1)).toThrow('invalid side: 1');
+  });
+});
+
+describe('candidateLabels and labelMapFrom', () => {
+  it('keeps the labels in some pixel top two, and maps channels back to classes', async () => {
+    // Two pixels, 5 labels: top two are {1, 3} and {3, 4}.
+    const logits = tf.tensor3d([0, 5, 1, 4, 0, 0, 1, 0, 9, 8], [1, 2, 5]);
+    const before = tf.memory().numTensors;
+    const labels = await candidateLabels(logits);
+    expect(labels).toEqual([1, 3, 4]);
+    expect(await candidateLabels(logits, 1)).toEqual([1, 3]);
+    const kept = tf.gather<tf.Tensor3D>(logits, labels, 2);
+    const map = labelMapFrom(kept, labels);
+    expect(Array.from(map.dataSync())).toEqual([1, 3]);
+    tf.dispose([kept, map]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => labelMapFrom(logits, [0, 1])).toThrow('invalid labels length: 2');
   });
 });
