@@ -5,8 +5,9 @@
 // figure, JS bytes (gzip) the page loaded, weights bytes; tensors and JS heap after 1000 moves.
 // Prints a table and writes bench-output/bench.json. A benchmark, not a test: it asserts nothing.
 //
-// Options (environment): BENCH_MOVES (default 50), BENCH_SOAK (default 1000), BENCH_BUILD=1 to
-// rebuild dist/ first (default: reuse dist/ if it exists).
+// Options (environment): BENCH_MOVES (default 50), BENCH_SOAK (default 1000), BENCH_SLIDER_S and
+// BENCH_SOAK_S (time caps, default 15 and 90 s), BENCH_BUILD=1 to rebuild dist/ first (default:
+// reuse dist/ if it exists).
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -21,6 +22,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
 const MOVES = Number(process.env.BENCH_MOVES ?? 50);
 const SOAK = Number(process.env.BENCH_SOAK ?? 1000);
+// Wall-clock caps (seconds) per slider and for the soak; the tables say how many moves ran.
+const SLIDER_BUDGET_S = Number(process.env.BENCH_SLIDER_S ?? 15);
+const SOAK_BUDGET_S = Number(process.env.BENCH_SOAK_S ?? 90);
 
 if (process.env.BENCH_BUILD === '1' || !existsSync(join(DIST, 'index.html'))) {
   execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
@@ -70,7 +74,7 @@ function recordComputed() {
  * created (tensor id delta), kernels dispatched (engine.runKernel calls) and bytes read back
  * (backend read/readSync) per update.
  */
-async function moveSlider({ h, s, moves, timeoutMs }) {
+async function moveSlider({ h, s, moves, timeoutMs, budgetMs }) {
   const hosts = [...document.querySelectorAll('*')].filter(
     (el) => el.tagName.startsWith('PW-') && el.shadowRoot && el.tagName !== 'PW-BACKEND-STATUS',
   );
@@ -143,7 +147,10 @@ async function moveSlider({ h, s, moves, timeoutMs }) {
   const k0 = kernels;
   let timedOut = 0;
   try {
+    const started = performance.now();
     for (let i = 0; i < moves; i++) {
+      // Slow figures (the CRF on WASM) stop early: enough moves for a median, not 50 x seconds.
+      if (i >= 5 && performance.now() - started > budgetMs) break;
       if (value + dir * step > max || value + dir * step < min) dir = -dir;
       value += dir * step;
       const done = new Promise((ok) => {
@@ -248,7 +255,7 @@ async function benchPage(browser, url, href, noWebgl) {
       return n && n !== 'loading';
     },
     undefined,
-    { timeout: 60_000 },
+    { timeout: 120_000 },
   );
   const backend = await page.evaluate(() => globalThis.pixelwise?.tf.getBackend() ?? 'none');
   // Wait (up to 60 s) for every element with a slider to compute once...
@@ -271,7 +278,13 @@ async function benchPage(browser, url, href, noWebgl) {
   const sliders = [];
   for (const el of elements) {
     for (let s = 0; s < el.sliders; s++) {
-      const r = await page.evaluate(moveSlider, { h: el.h, s, moves: MOVES, timeoutMs: 20_000 });
+      const r = await page.evaluate(moveSlider, {
+        h: el.h,
+        s,
+        moves: MOVES,
+        timeoutMs: 20_000,
+        budgetMs: SLIDER_BUDGET_S * 1000,
+      });
       sliders.push({
         element: el.tag,
         slider: r.label,
@@ -302,7 +315,13 @@ async function benchPage(browser, url, href, noWebgl) {
       });
     const before = await memory();
     const started = Date.now();
-    const r = await page.evaluate(moveSlider, { h: first.h, s: 0, moves: SOAK, timeoutMs: 20_000 });
+    const r = await page.evaluate(moveSlider, {
+      h: first.h,
+      s: 0,
+      moves: SOAK,
+      timeoutMs: 20_000,
+      budgetMs: SOAK_BUDGET_S * 1000,
+    });
     const after = await memory();
     soak = {
       element: first.tag,
@@ -370,13 +389,16 @@ function printTables(results) {
       ].join(' | '),
     );
   }
-  console.log(`\nSlider input -> updated frame, ${MOVES} moves each`);
+  console.log(
+    `\nSlider input -> updated frame, up to ${MOVES} moves or ${SLIDER_BUDGET_S} s per slider`,
+  );
   console.log(
     [
       'page',
       'config',
       'element',
       'slider',
+      'moves',
       'median ms',
       'p95 ms',
       'tensors/update',
@@ -394,6 +416,7 @@ function printTables(results) {
           r.config,
           s.element,
           s.slider,
+          s.updates,
           fmt(s.medianMs),
           fmt(s.p95Ms),
           fmt(s.tensorsCreatedPerUpdate),
