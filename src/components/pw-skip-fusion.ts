@@ -99,7 +99,7 @@ export class PwSkipFusion extends LitElement {
       const confusion = tf.tidy(() =>
         confusionTensor(tf.argMax(f.logits, 2), truth, FCN_CLASSES.length),
       );
-      const counts = (await confusion.array());
+      const counts = await confusion.array();
       confusion.dispose();
       this.scores = segmentationScores(counts);
       return f;
