@@ -17,16 +17,18 @@ export interface MeanFieldFigure {
   /** `[H, W, L]` marginals after the last iteration. */
   readonly q: tf.Tensor3D;
   /**
-   * `[H, W]` total variation of the last update, sum_l |Q_t(l) - Q_{t-1}(l)| in 0..2 (all zero
-   * when no iteration ran): where the last step still moved probability.
+   * `[H, W]` how far each pixel's probabilities travelled: the sum over iterations of
+   * sum_l |Q_t(l) - Q_{t-1}(l)| (0 when no iteration ran).
    */
-  readonly update: tf.Tensor2D;
+  readonly travel: tf.Tensor2D;
+  /** `[H, W]` float32: the last iteration at which the pixel's argmax label changed, else 0. */
+  readonly settled: tf.Tensor2D;
   /** Iterations 0..t: free energy per pixel (nats) and changed-label counts. */
   readonly trace: MeanFieldTrace[];
 }
 
 /**
- * Runs mean-field inference like `runMeanField` and keeps the last step's update map.
+ * Runs mean-field inference like `runMeanField` and keeps where and when it moved each pixel.
  * @param image `[H, W, 3]` RGB in [0, 1].
  * @param unary `[H, W, L]` in nats.
  * @param options CRF parameters (defaults `DEFAULT_CRF_PARAMS`) and method (default 'fast').
@@ -40,21 +42,30 @@ export function meanFieldFigure(
   const problem = prepareMeanField(image, unary, options);
   try {
     let state = initialMeanFieldState(problem);
-    let update = tf.zeros<tf.Rank.R2>([problem.height, problem.width]);
+    let travel = tf.zeros<tf.Rank.R2>([problem.height, problem.width]);
+    let settled = tf.zeros<tf.Rank.R2>([problem.height, problem.width]);
     const trace: MeanFieldTrace[] = [];
     const record = () =>
       trace.push({ iteration: state.iteration, energy: state.energy, changed: state.changed });
     record();
     for (let t = 0; t < problem.params.iterations; t++) {
       const next = meanFieldStep(state);
-      update.dispose();
-      update = tf.tidy(() => tf.sum(tf.abs(tf.sub(next.q, state.q)), -1));
+      const [oldTravel, oldSettled] = [travel, settled];
+      [travel, settled] = tf.tidy(() => {
+        const moved = tf.sum(tf.abs(tf.sub(next.q, state.q)), -1);
+        const flipped = tf.notEqual(tf.argMax(next.q, -1), tf.argMax(state.q, -1));
+        return [
+          tf.add(oldTravel, moved),
+          tf.where(flipped, tf.fill(oldSettled.shape, next.iteration), oldSettled),
+        ] as [tf.Tensor2D, tf.Tensor2D];
+      });
+      tf.dispose([oldTravel, oldSettled]);
       disposeMeanFieldState(state);
       state = next;
       record();
     }
     state.pairwise.dispose();
-    return { q: state.q, update, trace };
+    return { q: state.q, travel, settled, trace };
   } finally {
     problem.dispose();
   }
