@@ -37,8 +37,8 @@ def check_environment():
         sys.exit(2)
 
 
-FULL = dict(clf_steps=1500, clf_batch=128, seg_batch=12, size=128,
-            steps={'32s': 2800, '16s': 600, '8s': 600},
+FULL = dict(clf_steps=2000, clf_batch=128, seg_batch=12, size=128,
+            steps={'32s': 4000, '16s': 800, '8s': 800},
             lr={'clf': 3e-3, '32s': 1e-3, '16s': 3e-3, '8s': 3e-3},
             eval_scenes=500, clf_test=3000, public_scenes=24)
 SMOKE = dict(clf_steps=12, clf_batch=32, seg_batch=4, size=64,
