@@ -1,0 +1,72 @@
+/** The labelled range sliders both CRF elements share: one per CRF parameter. */
+import { css, html } from 'lit';
+import type { CrfParams } from '../lib/crf/index';
+
+export interface CrfSlider {
+  readonly key: keyof CrfParams;
+  readonly label: string;
+  readonly min: number;
+  readonly max: number;
+  readonly step: number;
+}
+
+export const crfSliderStyles = css`
+  .sliders {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 19rem), 1fr));
+    gap: 0.5rem 1.5rem;
+    margin-bottom: 0.75rem;
+  }
+  .sliders label {
+    display: grid;
+    grid-template-columns: 10rem 1fr 2.5rem;
+    gap: 0.5rem;
+  }
+  .sliders input[type='range'] {
+    inline-size: 100%;
+  }
+`;
+
+/** A range input for `slider`, showing `value`, calling `change(key, value)` on input. */
+export function renderCrfSlider(
+  slider: CrfSlider,
+  value: number,
+  change: (key: keyof CrfParams, value: number) => void,
+) {
+  return html`<label
+    >${slider.label}
+    <input
+      class=${slider.key}
+      type="range"
+      min=${slider.min}
+      max=${slider.max}
+      step=${slider.step}
+      .value=${String(value)}
+      @input=${(e: Event) => change(slider.key, Number((e.target as HTMLInputElement).value))}
+    /><output>${value}</output></label
+  >`;
+}
+
+/** Thrown by `pauseForInput` for a run that newer input has replaced (never shown). */
+export class Superseded extends Error {
+  constructor() {
+    super('superseded by newer input');
+  }
+}
+
+/**
+ * Waits `ms` (default 250) for a slider drag or key repeat to settle, then throws `Superseded`
+ * if the element's inputs changed meanwhile: its TensorTaskController has started a newer run,
+ * so this one's result would be thrown away after seconds of work on slow backends.
+ */
+export async function pauseForInput(
+  args: readonly unknown[],
+  current: () => readonly unknown[] | undefined,
+  ms = 250,
+): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const now = current();
+  if (!now || now.length !== args.length || now.some((v, i) => v !== args[i])) {
+    throw new Superseded();
+  }
+}
