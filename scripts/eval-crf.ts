@@ -2,7 +2,7 @@
  * `npm run eval:crf` (npx tsx scripts/eval-crf.ts [--scenes N] [--sweep] [--write]): FCN-8s
  * vs FCN-8s + dense CRF (fast path, default parameters) on the held-out test scenes committed
  * in public/images/scenes, scored with the project's metrics (FCN score.py definitions).
- * --sweep also scores w1 and thetaBeta one at a time around the defaults; --write adds an
+ * --normalize uses densecrf's per-pixel normalised messages. --sweep also scores w1 and thetaBeta one at a time around the defaults; --write adds an
  * "8s+crf" row to public/weights/eval.json (computed on these scenes, which the row states).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ const EVAL = 'public/weights/eval.json';
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const limit = Number(args[args.indexOf('--scenes') + 1] ?? NaN);
+const normalize = flag('--normalize');
 
 async function fileFetch(url: string): Promise<FetchResponseLike> {
   const bytes = await readFile(url);
@@ -78,7 +79,7 @@ for (const [k, scene] of scenes.entries()) {
     fcnConf,
   );
   settings.forEach(([, params], s) => {
-    const { q } = runMeanField(image, unary, { ...params, method: 'fast' });
+    const { q } = runMeanField(image, unary, { ...params, method: 'fast', normalize });
     confusionMatrix(
       tf.tidy(() => tf.argMax(q, -1).dataSync()),
       truth,
@@ -124,7 +125,7 @@ if (flag('--write') && crf) {
   const row = {
     variant: '8s+crf',
     weights: 'float16 (shipped)',
-    crf: { method: 'fast (bilateral grid)', ...DEFAULT_CRF_PARAMS },
+    crf: { method: 'fast (bilateral grid)', normalize, ...DEFAULT_CRF_PARAMS },
     scenes: `${scenes.length} committed held-out scenes (${SCENES}), not the 500 of the other rows`,
     baseline8sOnSameScenes: {
       meanIU: base.meanIU,

@@ -42,13 +42,16 @@ function bruteForceMeanField(
   w: number,
   labels: number,
   p: CrfParams,
+  normalize = false,
 ): Brute {
   const n = h * w;
   const pairwise = (q: Float64Array): Float64Array => {
     const out = new Float64Array(n * labels);
     for (let i = 0; i < n; i++) {
       const [xi, yi] = [i % w, Math.floor(i / w)];
-      const m = new Float64Array(labels);
+      const mA = new Float64Array(labels);
+      const mS = new Float64Array(labels);
+      let [nA, nS] = [0, 0];
       for (let j = 0; j < n; j++) {
         if (j === i) continue;
         const [xj, yj] = [j % w, Math.floor(j / w)];
@@ -56,11 +59,17 @@ function bruteForceMeanField(
         let dc2 = 0;
         for (let c = 0; c < 3; c++)
           dc2 += (255 * ((rgb01[i * 3 + c] ?? 0) - (rgb01[j * 3 + c] ?? 0))) ** 2;
-        const k =
-          p.w1 * Math.exp(-dp2 / (2 * p.thetaAlpha ** 2) - dc2 / (2 * p.thetaBeta ** 2)) +
-          p.w2 * Math.exp(-dp2 / (2 * p.thetaGamma ** 2));
-        for (let l = 0; l < labels; l++) m[l] = (m[l] ?? 0) + k * (q[j * labels + l] ?? 0);
+        const kA = Math.exp(-dp2 / (2 * p.thetaAlpha ** 2) - dc2 / (2 * p.thetaBeta ** 2));
+        const kS = Math.exp(-dp2 / (2 * p.thetaGamma ** 2));
+        nA += kA;
+        nS += kS;
+        for (let l = 0; l < labels; l++) {
+          mA[l] = (mA[l] ?? 0) + kA * (q[j * labels + l] ?? 0);
+          mS[l] = (mS[l] ?? 0) + kS * (q[j * labels + l] ?? 0);
+        }
       }
+      const [dA, dS] = normalize ? [nA, nS] : [1, 1];
+      const m = mA.map((a, l) => (p.w1 * a) / dA + (p.w2 * (mS[l] ?? 0)) / dS);
       for (let l = 0; l < labels; l++) {
         let s = 0;
         for (let l2 = 0; l2 < labels; l2++) if (l2 !== l) s += m[l2] ?? 0;
@@ -143,6 +152,22 @@ describe('exact mean field', () => {
     disposeMeanFieldState(state);
     problem.dispose();
     tf.dispose([image, u]);
+  });
+
+  it('with per-pixel normalisation equals the brute-force reference dividing by kernel totals', () => {
+    const [h, w, labels] = [5, 6, 3];
+    const { rgb, unary } = randomProblem(h, w, labels, 9);
+    const params = resolveCrfParams(TINY[1]);
+    const ref = bruteForceMeanField(rgb, unary, h, w, labels, params, true);
+    const image = tf.tensor3d(Float32Array.from(rgb), [h, w, 3]);
+    const u = tf.tensor3d(Float32Array.from(unary), [h, w, labels]);
+    const { q } = runMeanField(image, u, { ...params, method: 'exact', normalize: true });
+    const got = q.dataSync();
+    const want = ref.q[ref.q.length - 1] ?? new Float64Array();
+    let maxDiff = 0;
+    want.forEach((v, k) => (maxDiff = Math.max(maxDiff, Math.abs(v - (got[k] ?? NaN)))));
+    expect(maxDiff).toBeLessThan(2e-5);
+    tf.dispose([image, u, q]);
   });
 
   it('changes labels at all, so the reference comparison is not trivial', () => {

@@ -35,6 +35,13 @@ export interface MeanFieldOptions extends Partial<CrfParams> {
    * blocks each step.
    */
   readonly blockSize?: number;
+  /**
+   * Divide each kernel's messages by that kernel's total weight at the pixel (densecrf's
+   * per-pixel normalisation; makes w1, w2 independent of image size). Default false: the
+   * paper's unnormalised sums, which saturate on large smooth kernels (thetaAlpha 60 on a
+   * 128 px image sums thousands of pixels).
+   */
+  readonly normalize?: boolean;
 }
 
 /** Everything fixed for one image, unary and parameter set; dispose when done. */
@@ -77,7 +84,7 @@ export function prepareMeanField(
   unary: tf.Tensor3D,
   options: MeanFieldOptions = {},
 ): MeanFieldProblem {
-  const { method = 'fast', blockSize = 1024, ...rest } = options;
+  const { method = 'fast', blockSize = 1024, normalize = false, ...rest } = options;
   const params = resolveCrfParams(rest);
   oneOf('method', method, ['exact', 'fast'] as const);
   checkImage(image);
@@ -105,24 +112,46 @@ export function prepareMeanField(
   const unaryCopy = tf.clone(unary);
   owned.push(unaryCopy);
 
+  const appearanceMessages = (q: tf.Tensor3D): tf.Tensor3D => {
+    const c = q.shape[2];
+    const flat = tf.reshape<tf.Rank.R2>(q, [n, c]);
+    const m = grid
+      ? bilateralGridMessages(grid, flat)
+      : kernel
+        ? tf.matMul(kernel, flat)
+        : exactGaussianMessages(appearance ?? flat, flat, blockSize);
+    return tf.reshape<tf.Rank.R3>(m, [h, w, c]);
+  };
+  const smoothnessMessages = (q: tf.Tensor3D): tf.Tensor3D =>
+    method === 'exact'
+      ? exactSpatialGaussianMessages(q, params.thetaGamma)
+      : separableGaussianMessages(q, params.thetaGamma);
+  // Per-pixel normalisation divides each message by the kernel's own total weight (the
+  // message a field of ones receives), so it is a weighted mean of Q in [0, 1].
+  let appearanceNorm: tf.Tensor3D | undefined;
+  let smoothnessNorm: tf.Tensor3D | undefined;
+  if (normalize) {
+    const ones = tf.ones<tf.Rank.R3>([h, w, 1]);
+    if (appearance)
+      appearanceNorm = tf.tidy(() => tf.maximum<tf.Tensor3D>(appearanceMessages(ones), 1e-20));
+    if (params.w2 > 0)
+      smoothnessNorm = tf.tidy(() => tf.maximum<tf.Tensor3D>(smoothnessMessages(ones), 1e-20));
+    ones.dispose();
+    [appearanceNorm, smoothnessNorm].forEach((t) => t && owned.push(t));
+  }
+
   const weightedMessages = (q: tf.Tensor3D): tf.Tensor3D =>
     tf.tidy(() => {
-      const flat = tf.reshape<tf.Rank.R2>(q, [n, labels]);
       let total: tf.Tensor = tf.zerosLike(q);
       if (appearance) {
-        const m = grid
-          ? bilateralGridMessages(grid, flat)
-          : kernel
-            ? tf.matMul(kernel, flat)
-            : exactGaussianMessages(appearance, flat, blockSize);
-        total = tf.add(total, tf.mul(tf.reshape(m, [h, w, labels]), params.w1));
+        const m = appearanceMessages(q);
+        const scaled = appearanceNorm ? tf.div(m, appearanceNorm) : m;
+        total = tf.add(total, tf.mul(scaled, params.w1));
       }
       if (params.w2 > 0) {
-        const m =
-          method === 'exact'
-            ? exactSpatialGaussianMessages(q, params.thetaGamma)
-            : separableGaussianMessages(q, params.thetaGamma);
-        total = tf.add(total, tf.mul(m, params.w2));
+        const m = smoothnessMessages(q);
+        const scaled = smoothnessNorm ? tf.div(m, smoothnessNorm) : m;
+        total = tf.add(total, tf.mul(scaled, params.w2));
       }
       return total as tf.Tensor3D;
     });
