@@ -79,6 +79,17 @@ export class PwChart extends LitElement {
       width,
       style: { background: 'transparent' },
     });
+    // Plot labels its <g> mark groups with aria-label, which a role-less <g> may not carry; the
+    // figure's role="img" and label already describe the chart, so the drawing is hidden and
+    // its inner labels removed.
+    const svgs = chart instanceof SVGSVGElement ? [chart] : [...chart.querySelectorAll('svg')];
+    for (const svg of svgs) {
+      svg.setAttribute('aria-hidden', 'true');
+      svg.querySelectorAll('[aria-label], [aria-description]').forEach((el) => {
+        el.removeAttribute('aria-label');
+        el.removeAttribute('aria-description');
+      });
+    }
     figure.append(chart);
   }
 

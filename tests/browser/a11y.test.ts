@@ -22,25 +22,7 @@ const WIDTHS = [
  * Violations known, reported and awaiting a fix in code this test does not own. Each entry is
  * printed on every run; delete it once the fix lands (the test then guards against regressions).
  */
-const KNOWN_ISSUES: { rule: string; target: RegExp; fix: string }[] = [
-  {
-    rule: 'aria-prohibited-attr',
-    // Any <g> inside a pw-chart's shadow root; axe names it by aria-label or stroke.
-    target: /pw-chart[^"]*","g\b/,
-    fix:
-      'Observable Plot writes aria-label on <g> mark groups, which have no role; in ' +
-      'src/components/pw-chart.ts draw(), mark the chart svg(s) aria-hidden="true" (the ' +
-      'figure role="img" already carries the label).',
-  },
-  {
-    rule: 'scrollable-region-focusable',
-    target: /\.table-scroll/,
-    fix:
-      'the evaluation table wrapper div.table-scroll (skip-fusion page) scrolls sideways at ' +
-      '390 px but keyboard users cannot reach it; give it tabindex="0", role="region" and an ' +
-      'aria-label such as "Test-set results table".',
-  },
-];
+const KNOWN_ISSUES: { rule: string; target: RegExp; fix: string }[] = [];
 
 function isKnown(rule: string, target: string): boolean {
   return KNOWN_ISSUES.some((k) => k.rule === rule && k.target.test(target));

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { numTensors, openPage, waitForBackend } from './page-helpers';
+import { waitForIdle } from './idle';
 
 const baseUrl = inject('baseUrl');
 
@@ -42,31 +43,46 @@ describe('image picker on the pooling page', () => {
     const { page, context, consoleErrors } = await openPage(browser, `${baseUrl}/pooling/`);
     await waitForBackend(page);
     const first = await changedFrom(page, '');
+    // Every figure on the page (not only this one) must have settled before counting.
+    await waitForIdle(page);
     const baseline = await numTensors(page);
 
     // Another committed photo.
-    await page.locator('pw-image-picker button.thumb[title="A cup of coffee"]').click();
+    await page
+      .locator('pw-image-picker')
+      .first()
+      .locator('button.thumb[title="A cup of coffee"]')
+      .click();
     const coffee = await changedFrom(page, first);
 
     // The reader's own photo (a real JPEG from disk).
-    await page.locator('pw-image-picker input[type=file]').setInputFiles({
-      name: 'my-photo.jpg',
-      mimeType: 'image/jpeg',
-      buffer: readFileSync('public/images/photos/rocket.jpg'),
-    });
+    await page
+      .locator('pw-image-picker')
+      .first()
+      .locator('input[type=file]')
+      .setInputFiles({
+        name: 'my-photo.jpg',
+        mimeType: 'image/jpeg',
+        buffer: readFileSync('public/images/photos/rocket.jpg'),
+      });
     const uploaded = await changedFrom(page, coffee);
-    expect(await page.locator('pw-image-picker [role=alert]').count()).toBe(0);
+    expect(await page.locator('pw-image-picker').first().locator('[role=alert]').count()).toBe(0);
 
     // A text file pretending to be a PNG: a message, and the previous image stays.
-    await page.locator('pw-image-picker input[type=file]').setInputFiles({
-      name: 'notes.png',
-      mimeType: 'image/png',
-      buffer: Buffer.from('this is not an image'),
-    });
+    await page
+      .locator('pw-image-picker')
+      .first()
+      .locator('input[type=file]')
+      .setInputFiles({
+        name: 'notes.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from('this is not an image'),
+      });
     await expect
-      .poll(() => page.locator('pw-image-picker [role=alert]').textContent())
+      .poll(() => page.locator('pw-image-picker').first().locator('[role=alert]').textContent())
       .toMatch(/could not be decoded.*previous image is still shown/);
     expect(await inputCanvas(page)).toBe(uploaded);
+    await waitForIdle(page);
     expect(await numTensors(page)).toBe(baseline);
     expect(consoleErrors).toEqual([]);
     await context.close();
