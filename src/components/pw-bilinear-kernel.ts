@@ -24,6 +24,7 @@ export class PwBilinearKernel extends LitElement {
   declare factor: number;
 
   private readonly figure = new TensorTaskController(this, {
+    announce: true,
     args: () => [this.factor] as const,
     task: ([f]) => {
       const k = bilinearKernelSize(f);
@@ -34,21 +35,6 @@ export class PwBilinearKernel extends LitElement {
   constructor() {
     super();
     this.factor = 2;
-  }
-
-  private announced: unknown;
-
-  protected override updated(): void {
-    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
-      this.announced = this.figure.value;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.figure.lastMs },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    }
   }
 
   private profileChart(): ChartOptions {

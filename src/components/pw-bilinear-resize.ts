@@ -74,6 +74,7 @@ export class PwBilinearResize extends LitElement {
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
+    announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.factor, this.convention] as const) : undefined,
     task: async ([photo, f, convention]): Promise<Comparison> => {
@@ -100,21 +101,6 @@ export class PwBilinearResize extends LitElement {
     this.factor = 4;
     this.convention = 'halfPixel';
     this.table = undefined;
-  }
-
-  private announced: unknown;
-
-  protected override updated(): void {
-    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
-      this.announced = this.figure.value;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.figure.lastMs },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    }
   }
 
   override render() {

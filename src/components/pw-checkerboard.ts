@@ -54,6 +54,7 @@ export class PwCheckerboard extends LitElement {
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
+    announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.kernelSize, this.stride] as const) : undefined,
     task: ([photo, k, s]) => checkerboardFigure(photo, k, s),
@@ -65,21 +66,6 @@ export class PwCheckerboard extends LitElement {
     this.workingSize = 32;
     this.kernelSize = 3;
     this.stride = 2;
-  }
-
-  private announced: unknown;
-
-  protected override updated(): void {
-    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
-      this.announced = this.figure.value;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.figure.lastMs },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    }
   }
 
   private slider(name: string, key: 'kernelSize' | 'stride', max: number) {

@@ -66,6 +66,7 @@ export class PwDeconvProof extends LitElement {
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
+    announce: true,
     args: () =>
       this.photo.value
         ? ([this.photo.value, this.stride, this.kernelSize, this.seed] as const)
@@ -85,21 +86,6 @@ export class PwDeconvProof extends LitElement {
     this.kernelSize = 3;
     this.seed = 1;
     this.maxDifference = undefined;
-  }
-
-  private announced: unknown;
-
-  protected override updated(): void {
-    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
-      this.announced = this.figure.value;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.figure.lastMs },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    }
   }
 
   private slider(name: string, key: 'stride' | 'kernelSize' | 'seed', min: number, max: number) {

@@ -68,10 +68,10 @@ export class PwFcnExplorer extends LitElement {
   declare size: number;
   declare variant: FcnVariant;
   declare layers: 'all' | 'encoder';
-  private announced: unknown;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.size }));
   private readonly figure = new TensorTaskController(this, {
+    announce: true,
     args: () => (this.photo.value ? ([this.photo.value, this.variant] as const) : undefined),
     task: async ([photo, variant]) => fcnFigure(await loadModel(), photo, variant),
   });
@@ -87,19 +87,6 @@ export class PwFcnExplorer extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.setAttribute('data-needs-weights', '');
-  }
-
-  protected override updated(): void {
-    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
-      this.announced = this.figure.value;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.figure.lastMs },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    }
   }
 
   private featureLayers(f: FcnFigure): FeatureLayer[] {

@@ -85,6 +85,7 @@ export class PwLearnedKernels extends LitElement {
   declare stats: readonly number[] | undefined;
 
   private readonly figure = new TensorTaskController(this, {
+    announce: true,
     args: () => [this.layer] as const,
     task: async ([layer]) => {
       const weights = await loadModel();
@@ -100,21 +101,6 @@ export class PwLearnedKernels extends LitElement {
     super();
     this.layer = 'upscore2';
     this.stats = undefined;
-  }
-
-  private announced: unknown;
-
-  protected override updated(): void {
-    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
-      this.announced = this.figure.value;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.figure.lastMs },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    }
   }
 
   override render() {

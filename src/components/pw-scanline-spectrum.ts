@@ -55,6 +55,7 @@ export class PwScanlineSpectrum extends LitElement {
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
+    announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.factor, this.kind] as const) : undefined,
     task: async ([photo, factor, kind]) => {
@@ -106,21 +107,6 @@ export class PwScanlineSpectrum extends LitElement {
     this.factor = 4;
     this.kind = 'zeros';
     this.curves = undefined;
-  }
-
-  private announced: unknown;
-
-  protected override updated(): void {
-    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
-      this.announced = this.figure.value;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.figure.lastMs },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    }
   }
 
   private signalChart(c: Curves): ChartOptions {

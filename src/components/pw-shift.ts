@@ -55,10 +55,10 @@ export class PwShift extends LitElement {
   declare size: number;
   declare shift: number;
   declare changed: { input: number; pooled: number } | undefined;
-  private announced: unknown;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
+    announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.size, this.shift] as const) : undefined,
     task: async ([photo, size, shift]) => {
@@ -92,19 +92,6 @@ export class PwShift extends LitElement {
   private readonly onShift = (event: Event): void => {
     this.shift = Number((event.target as HTMLInputElement).value);
   };
-
-  protected override updated(): void {
-    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
-      this.announced = this.figure.value;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.figure.lastMs },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    }
-  }
 
   override render() {
     const f = this.figure.value;

@@ -72,7 +72,6 @@ export class PwSkipFusion extends LitElement {
   declare pool3: number;
   declare classIndex: number;
   declare scores: SegmentationScores | undefined;
-  private announced: unknown;
 
   private current(): SceneItem | undefined {
     return this.items[this.scene] ?? this.items[0];
@@ -90,6 +89,7 @@ export class PwSkipFusion extends LitElement {
     task: ([url]) => loadLabelMap(url),
   });
   private readonly figure = new TensorTaskController(this, {
+    announce: () => ({ meanIU: this.scores?.meanIU ?? NaN }),
     args: () =>
       this.photo.value && this.truth.value
         ? ([this.photo.value, this.truth.value, this.variant, this.pool4, this.pool3] as const)
@@ -120,19 +120,6 @@ export class PwSkipFusion extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.setAttribute('data-needs-weights', '');
-  }
-
-  protected override updated(): void {
-    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
-      this.announced = this.figure.value;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.figure.lastMs, meanIU: this.scores?.meanIU ?? NaN },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    }
   }
 
   private readonly onScene = (e: Event) => {

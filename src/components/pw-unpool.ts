@@ -63,6 +63,7 @@ export class PwUnpool extends LitElement {
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
+    announce: true,
     args: () => (this.photo.value ? ([this.photo.value, this.size] as const) : undefined),
     task: async ([photo, size]) => {
       const result = unpoolFigure(photo, size);
@@ -83,21 +84,6 @@ export class PwUnpool extends LitElement {
   private readonly onSize = (event: Event): void => {
     this.size = Number((event.target as HTMLInputElement).value);
   };
-
-  private announced: unknown;
-
-  protected override updated(): void {
-    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
-      this.announced = this.figure.value;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.figure.lastMs },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    }
-  }
 
   override render() {
     const f = this.figure.value;

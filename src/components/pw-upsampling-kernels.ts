@@ -60,6 +60,7 @@ export class PwUpsamplingKernels extends LitElement {
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
+    announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.kind, this.factor] as const) : undefined,
     task: ([photo, kind, f]) => upsampleFigure(photo, kind, f),
@@ -71,21 +72,6 @@ export class PwUpsamplingKernels extends LitElement {
     this.workingSize = 32;
     this.factor = 4;
     this.kind = 'bilinear';
-  }
-
-  private announced: unknown;
-
-  protected override updated(): void {
-    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
-      this.announced = this.figure.value;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.figure.lastMs },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    }
   }
 
   override render() {

@@ -73,6 +73,7 @@ export class PwZeroInsert2d extends LitElement {
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
+    announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.factor, this.kind] as const) : undefined,
     task: ([photo, factor, kind]) => upsampleFigure(photo, factor, kind),
@@ -84,21 +85,6 @@ export class PwZeroInsert2d extends LitElement {
     this.workingSize = 64;
     this.factor = 2;
     this.kind = 'linear';
-  }
-
-  private announced: unknown;
-
-  protected override updated(): void {
-    if (this.figure.status === 'complete' && this.figure.value !== this.announced) {
-      this.announced = this.figure.value;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.figure.lastMs },
-          bubbles: true,
-          composed: true,
-        }),
-      );
-    }
   }
 
   override render() {

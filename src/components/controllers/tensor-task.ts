@@ -16,6 +16,12 @@ export interface TensorTaskOptions<A extends readonly unknown[], R extends tf.Te
   args: () => A | undefined;
   /** Computes the result. It owns what it returns; the controller disposes it later. */
   task: (args: A) => R | Promise<R>;
+  /**
+   * Fire `pw-computed` (`CustomEvent<{ ms, ...extra }>`, bubbling, composed) from the host
+   * after each update that shows a new result: true, or a function giving extra detail.
+   * Benchmarks and tests time figures by it.
+   */
+  announce?: boolean | (() => Record<string, unknown>);
 }
 
 export class TensorTaskController<
@@ -29,6 +35,7 @@ export class TensorTaskController<
   lastMs = 0;
 
   private lastArgs: A | undefined;
+  private announced: R | undefined;
   private runId = 0;
   private completeWaiters: (() => void)[] = [];
 
@@ -44,6 +51,20 @@ export class TensorTaskController<
     if (args === undefined || sameArgs(args, this.lastArgs)) return;
     this.lastArgs = args;
     void tracked(() => this.run(args));
+  }
+
+  hostUpdated(): void {
+    const { announce } = this.options;
+    if (!announce || this.status !== 'complete' || this.value === this.announced) return;
+    this.announced = this.value;
+    const extra = typeof announce === 'function' ? announce() : {};
+    (this.host as unknown as EventTarget).dispatchEvent(
+      new CustomEvent('pw-computed', {
+        detail: { ms: this.lastMs, ...extra },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   hostDisconnected(): void {
