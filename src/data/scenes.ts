@@ -28,6 +28,14 @@ export interface EvalRow {
   readonly meanIU: number;
   readonly frequencyWeightedIU?: number;
   readonly perClassIU: readonly (number | null)[];
+  /** Set when the row was computed on other scenes than the report's dataset. */
+  readonly scenes?: string;
+  /** FCN-8s on the same scenes as this row, for a fair comparison. */
+  readonly baseline8sOnSameScenes?: {
+    readonly meanIU: number;
+    readonly pixelAccuracy: number;
+    readonly perClassIU: readonly (number | null)[];
+  };
 }
 
 export interface EvalReport {
