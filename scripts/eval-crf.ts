@@ -1,9 +1,14 @@
 /**
- * `npm run eval:crf` (npx tsx scripts/eval-crf.ts [--scenes N] [--sweep] [--write]): FCN-8s
- * vs FCN-8s + dense CRF (fast path, default parameters) on the held-out test scenes committed
- * in public/images/scenes, scored with the project's metrics (FCN score.py definitions).
- * --normalize uses densecrf's per-pixel normalised messages. --sweep also scores w1 and thetaBeta one at a time around the defaults; --write adds an
- * "8s+crf" row to public/weights/eval.json (computed on these scenes, which the row states).
+ * `npm run eval:crf -- [--dir DIR] [--scenes N] [--sweep] [--unnormalized] [--write]`: FCN-8s
+ * vs FCN-8s + dense CRF (fast path, default parameters) on held-out test scenes, scored with
+ * the project's metrics (FCN score.py definitions).
+ *
+ * Scenes come from public/images/scenes (the 24 the pages use) or from DIR, written by
+ * `npm run eval -- --dump DIR --scenes 500` (the 500 held-out scenes of the other rows).
+ * --unnormalized uses the paper's raw message sums instead of densecrf's per-pixel
+ * normalisation (the default). --sweep also scores w1, thetaBeta and thetaAlpha one at a time
+ * around the defaults (on the first --sweep-scenes scenes, default 100); --write adds an
+ * "8s+crf" row to public/weights/eval.json.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -20,12 +25,17 @@ import {
   type CrfParams,
 } from '../src/lib/crf/index';
 
-const SCENES = 'public/images/scenes';
+const SCENES = argValue('--dir') ?? 'public/images/scenes';
 const EVAL = 'public/weights/eval.json';
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
-const limit = Number(args[args.indexOf('--scenes') + 1] ?? NaN);
-const normalize = flag('--normalize');
+function argValue(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+const limit = Number(argValue('--scenes') ?? NaN);
+const sweepLimit = Number(argValue('--sweep-scenes') ?? 100);
+const normalize = !flag('--unnormalized');
 
 async function fileFetch(url: string): Promise<FetchResponseLike> {
   const bytes = await readFile(url);
@@ -52,13 +62,20 @@ const weights = await loadFcnWeights('public/weights/model.json', { fetch: fileF
 
 const settings: [string, Partial<CrfParams>][] = [['defaults', {}]];
 if (flag('--sweep')) {
-  // One parameter at a time around the defaults (w1 10, thetaBeta 20): a full grid is too slow
-  // for the CPU backend here.
+  // One parameter at a time around the defaults (w1 10, thetaBeta 20, thetaAlpha 60): a full
+  // grid is too slow for the CPU backend here.
   for (const w1 of [3, 5, 20, 40]) settings.push([`w1=${w1}`, { w1 }]);
   for (const thetaBeta of [5, 10, 40]) settings.push([`thetaBeta=${thetaBeta}`, { thetaBeta }]);
+  for (const thetaAlpha of [10, 30]) settings.push([`thetaAlpha=${thetaAlpha}`, { thetaAlpha }]);
 }
-const fcnConf: ConfusionMatrix = Array.from({ length: L }, () => new Array<number>(L).fill(0));
-const crfConf = settings.map(() => Array.from({ length: L }, () => new Array<number>(L).fill(0)));
+const square = (): ConfusionMatrix => Array.from({ length: L }, () => new Array<number>(L).fill(0));
+// Defaults are scored on every scene; the sweep (defaults included, for comparison) on the
+// first sweepScenes scenes only, next to FCN-8s alone on those scenes.
+const fcnConf = square();
+const crfConf = square();
+const sweepScenes = Math.min(scenes.length, sweepLimit);
+const fcnSweepConf = square();
+const sweepConf = settings.map(square);
 const started = Date.now();
 for (const [k, scene] of scenes.entries()) {
   const img = png(`${SCENES}/${scene.image}`);
@@ -72,20 +89,16 @@ for (const [k, scene] of scenes.entries()) {
   const logits = tf.squeeze<tf.Tensor3D>(result.logits, [0]);
   disposeFcnResult(result);
   const unary = unaryFromLogits(logits);
-  confusionMatrix(
-    tf.tidy(() => tf.argMax(logits, -1).dataSync()),
-    truth,
-    L,
-    fcnConf,
-  );
+  const inSweep = settings.length > 1 && k < sweepScenes;
+  const fcnLabels = tf.tidy(() => tf.argMax(logits, -1).dataSync());
+  confusionMatrix(fcnLabels, truth, L, fcnConf);
+  if (inSweep) confusionMatrix(fcnLabels, truth, L, fcnSweepConf);
   settings.forEach(([, params], s) => {
+    if (s > 0 && !inSweep) return;
     const { q } = runMeanField(image, unary, { ...params, method: 'fast', normalize });
-    confusionMatrix(
-      tf.tidy(() => tf.argMax(q, -1).dataSync()),
-      truth,
-      L,
-      crfConf[s],
-    );
+    const labels = tf.tidy(() => tf.argMax(q, -1).dataSync());
+    if (s === 0) confusionMatrix(labels, truth, L, crfConf);
+    if (inSweep) confusionMatrix(labels, truth, L, sweepConf[s]);
     q.dispose();
   });
   tf.dispose([image, logits, unary]);
@@ -96,55 +109,78 @@ for (const [k, scene] of scenes.entries()) {
 disposeFcnWeights(weights);
 
 const base = segmentationScores(fcnConf);
-const scored = crfConf.map((c) => segmentationScores(c));
+const crf = segmentationScores(crfConf);
 const pct = (x: number | null) => (x === null ? '  -  ' : (100 * x).toFixed(1).padStart(5));
+const points = (a: number, b: number) => {
+  const d = 100 * (a - b);
+  return `${d >= 0 ? '+' : ''}${d.toFixed(2)} points`;
+};
+const mode = normalize ? 'normalised messages' : 'unnormalised messages';
 console.log(
-  `${scenes.length} held-out scenes from ${SCENES}; CRF fast path, ${DEFAULT_CRF_PARAMS.iterations} iterations`,
+  `${scenes.length} held-out scenes from ${SCENES}; CRF fast path, ${mode}, ${DEFAULT_CRF_PARAMS.iterations} iterations`,
 );
-console.log(`FCN-8s        mean IU ${pct(base.meanIU)}  pixel acc ${pct(base.pixelAccuracy)}`);
-settings.forEach(([name], s) => {
-  const r = scored[s];
-  if (!r) return;
-  const gain = 100 * (r.meanIU - base.meanIU);
-  console.log(
-    `8s+crf ${name.padEnd(22)} mean IU ${pct(r.meanIU)}  pixel acc ${pct(r.pixelAccuracy)}  (${gain >= 0 ? '+' : ''}${gain.toFixed(2)} points)`,
-  );
+console.log(`FCN-8s            mean IU ${pct(base.meanIU)}  pixel acc ${pct(base.pixelAccuracy)}`);
+console.log(
+  `FCN-8s + CRF      mean IU ${pct(crf.meanIU)}  pixel acc ${pct(crf.pixelAccuracy)}  (${points(crf.meanIU, base.meanIU)})`,
+);
+console.log('\nper-class IU (%): class, 8s, 8s+crf, change');
+base.perClassIU.forEach((iu, c) => {
+  const after = crf.perClassIU[c] ?? null;
+  const d = iu === null || after === null ? '' : (100 * (after - iu)).toFixed(1);
+  console.log(`  ${String(c).padStart(2)} ${pct(iu)} ${pct(after)} ${d}`);
 });
-const crf = scored[0];
-if (crf) {
-  console.log('\nper-class IU (%): class, 8s, 8s+crf, change');
-  base.perClassIU.forEach((iu, c) => {
-    const after = crf.perClassIU[c] ?? null;
-    const d = iu === null || after === null ? '' : (100 * (after - iu)).toFixed(1);
-    console.log(`  ${String(c).padStart(2)} ${pct(iu)} ${pct(after)} ${d}`);
+const sweepBase = segmentationScores(fcnSweepConf);
+const sweep = settings.length > 1 ? sweepConf.map((c) => segmentationScores(c)) : [];
+if (sweep.length) {
+  console.log(
+    `\nsweep on the first ${sweepScenes} scenes: FCN-8s alone mean IU ${pct(sweepBase.meanIU)}`,
+  );
+  settings.forEach(([name], s) => {
+    const r = sweep[s];
+    if (!r) return;
+    console.log(
+      `  ${name.padEnd(16)} mean IU ${pct(r.meanIU)}  pixel acc ${pct(r.pixelAccuracy)}  (${points(r.meanIU, sweepBase.meanIU)})`,
+    );
   });
 }
 
-if (flag('--write') && crf) {
-  const report = JSON.parse(readFileSync(EVAL, 'utf8')) as { rows: Record<string, unknown>[] };
+if (flag('--write')) {
+  const report = JSON.parse(readFileSync(EVAL, 'utf8')) as {
+    rows: Record<string, unknown>[];
+    dataset: { scenes: number };
+  };
+  const sameAsOthers = scenes.length === report.dataset.scenes && SCENES !== 'public/images/scenes';
   const row = {
     variant: '8s+crf',
     weights: 'float16 (shipped)',
     crf: { method: 'fast (bilateral grid)', normalize, ...DEFAULT_CRF_PARAMS },
-    scenes: `${scenes.length} committed held-out scenes (${SCENES}), not the 500 of the other rows`,
-    baseline8sOnSameScenes: {
-      meanIU: base.meanIU,
-      pixelAccuracy: base.pixelAccuracy,
-      perClassIU: base.perClassIU,
-    },
+    ...(sameAsOthers
+      ? {}
+      : {
+          scenes: `${scenes.length} committed held-out scenes (${SCENES}), not the ${report.dataset.scenes} of the other rows`,
+          baseline8sOnSameScenes: {
+            meanIU: base.meanIU,
+            pixelAccuracy: base.pixelAccuracy,
+            perClassIU: base.perClassIU,
+          },
+        }),
     ...crf,
-    confusion: crfConf[0],
-    ...(settings.length > 1
+    confusion: crfConf,
+    ...(sweep.length
       ? {
-          sweep: settings.map(([name, params], s) => ({
-            name,
-            ...params,
-            meanIU: scored[s]?.meanIU,
-            pixelAccuracy: scored[s]?.pixelAccuracy,
-          })),
+          sweep: {
+            scenes: sweepScenes,
+            fcn8sMeanIU: sweepBase.meanIU,
+            settings: settings.map(([name, params], s) => ({
+              name,
+              ...params,
+              meanIU: sweep[s]?.meanIU,
+              pixelAccuracy: sweep[s]?.pixelAccuracy,
+            })),
+          },
         }
       : {}),
-    producedBy: 'npm run eval:crf -- --sweep --write (scripts/eval-crf.ts)',
+    producedBy: `npm run eval:crf -- ${process.argv.slice(2).join(' ')} (scripts/eval-crf.ts)`,
   };
   report.rows = [...report.rows.filter((r) => r.variant !== '8s+crf'), row];
   writeFileSync(EVAL, JSON.stringify(report, null, 1) + '\n');

@@ -2,6 +2,9 @@
 prints mean IU / pixel accuracy per variant; compares with eval.json when present.
 
   /usr/bin/python3 training/evaluate.py [--weights public/weights] [--scenes 500]
+
+With --dump DIR it only writes those held-out scenes (image + label PNGs + index.json, as in
+public/images/scenes) to DIR, for `npm run eval:crf -- --dir DIR`.
 """
 import argparse
 import json
@@ -38,17 +41,22 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--weights', default=os.path.join(REPO, 'public', 'weights'))
     ap.add_argument('--scenes', type=int, default=500)
+    ap.add_argument('--dump', metavar='DIR', help='write the scenes as PNGs to DIR and stop')
     args = ap.parse_args()
     import numpy as np
     import torch
-    from export import EVAL_SEED, evaluate, reference_forward, scores
+    from export import EVAL_SEED, evaluate, reference_forward, scores, write_scenes
     from scenes import HELDOUT_BACKGROUNDS, load_backgrounds, load_fashion, make_scenes
 
     torch.set_num_threads(1)
     weights = load_export(args.weights)
     te_img, te_lab = load_fashion('t10k')
-    xs, ys, _ = make_scenes(EVAL_SEED, args.scenes, load_backgrounds(HELDOUT_BACKGROUNDS),
-                            te_img, te_lab, 128)
+    xs, ys, which = make_scenes(EVAL_SEED, args.scenes, load_backgrounds(HELDOUT_BACKGROUNDS),
+                                te_img, te_lab, 128)
+    if args.dump:
+        write_scenes(xs, ys, which, args.dump, args.scenes)
+        print(f'wrote {args.scenes} held-out scenes to {args.dump}')
+        return
     xs = np.round(xs * 255) / 255
     hists = evaluate(lambda x, v: reference_forward(weights, x, v), xs, ys)
     report_path = os.path.join(args.weights, 'eval.json')

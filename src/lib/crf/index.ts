@@ -14,6 +14,12 @@ export {
   exactSpatialGaussianMessages,
   gaussianTaps,
 } from './separableGaussian';
+export { makeSplatFilter, splatFilterMessages, type SplatFilter } from './splatFilter';
+export {
+  buildPermutohedralLattice,
+  permutohedralMessages,
+  MAX_LATTICE_VERTICES,
+} from './permutohedral';
 export {
   buildBilateralGrid,
   bilateralGridMessages,

@@ -14,7 +14,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { invalid, oneOf } from '../validate';
-import { buildBilateralGrid, type BilateralGrid, bilateralGridMessages } from './bilateralGrid';
+import { buildBilateralGrid } from './bilateralGrid';
+import { buildPermutohedralLattice } from './permutohedral';
+import { type SplatFilter, splatFilterMessages } from './splatFilter';
 import { exactGaussianKernel, exactGaussianMessages, MAX_EXACT_KERNEL_PIXELS } from './exactFilter';
 import { appearanceFeatures, checkImage } from './features';
 import { type CrfParams, resolveCrfParams } from './params';
@@ -22,7 +24,8 @@ import { exactSpatialGaussianMessages, separableGaussianMessages } from './separ
 
 /**
  * 'exact': appearance messages over all N^2 pairs, smoothness by the untruncated separable sum
- * (ground truth, up to ~64 x 64); 'fast': bilateral grid + truncated separable convolution.
+ * (ground truth, up to ~64 x 64); 'fast': a lattice filter (permutohedral by default, see
+ * `fastFilter`) + truncated separable convolution.
  */
 export type CrfMethod = 'exact' | 'fast';
 
@@ -30,16 +33,23 @@ export interface MeanFieldOptions extends Partial<CrfParams> {
   /** Default 'fast'. */
   readonly method?: CrfMethod;
   /**
+   * The fast path's appearance filter: 'permutohedral' (default; D + 1 = 6 vertices per
+   * pixel) or 'grid' (the bilateral grid, 2^D = 32 per pixel; slower, kept for comparison).
+   */
+  readonly fastFilter?: SplatFilter['kind'];
+  /**
    * Rows per block of the exact path, default 1024. Up to 4096 pixels the exact path keeps the
    * whole N x N appearance kernel (64 MiB) and reuses it every step; beyond, it recomputes
    * blocks each step.
    */
   readonly blockSize?: number;
   /**
-   * Divide each kernel's messages by that kernel's total weight at the pixel (densecrf's
-   * per-pixel normalisation; makes w1, w2 independent of image size). Default false: the
-   * paper's unnormalised sums, which saturate on large smooth kernels (thetaAlpha 60 on a
-   * 128 px image sums thousands of pixels).
+   * Divide each kernel's messages by that kernel's total weight at the pixel, so each message
+   * is a weighted mean of Q in [0, 1] and w1, w2 mean the same at any image size. Default
+   * true, as in the reference densecrf code (`PottsPotential(..., per_pixel_normalization =
+   * true)` in Kraehenbuehl's v1 densecrf.cpp). False gives the paper's unnormalised sums,
+   * which saturate on large smooth kernels (thetaAlpha 60 on a 128 px image sums thousands
+   * of pixels, so the pairwise term swamps any unary).
    */
   readonly normalize?: boolean;
 }
@@ -51,7 +61,7 @@ export interface MeanFieldProblem {
   readonly numLabels: number;
   readonly params: CrfParams;
   readonly method: CrfMethod;
-  /** Occupied bilateral-grid vertices (fast path with w1 > 0), else 0. */
+  /** Occupied lattice vertices (fast path with w1 > 0), else 0. */
   readonly gridVertices: number;
   /** `[H, W, L]` unary in nats (owned: a copy of the input). */
   readonly unary: tf.Tensor3D;
@@ -84,9 +94,16 @@ export function prepareMeanField(
   unary: tf.Tensor3D,
   options: MeanFieldOptions = {},
 ): MeanFieldProblem {
-  const { method = 'fast', blockSize = 1024, normalize = false, ...rest } = options;
+  const {
+    method = 'fast',
+    fastFilter = 'permutohedral',
+    blockSize = 1024,
+    normalize = true,
+    ...rest
+  } = options;
   const params = resolveCrfParams(rest);
   oneOf('method', method, ['exact', 'fast'] as const);
+  oneOf('fastFilter', fastFilter, ['permutohedral', 'grid'] as const);
   checkImage(image);
   if (unary.rank !== 3) invalid('unary shape', `[${unary.shape.join(', ')}]`, 'rank 3: [H, W, L]');
   const [h, w] = image.shape;
@@ -97,14 +114,18 @@ export function prepareMeanField(
   if (labels < 2) invalid('unary labels', labels, 'at least 2');
   const n = h * w;
   const owned: tf.Tensor[] = [];
-  let grid: BilateralGrid | undefined;
+  let grid: SplatFilter | undefined;
   let appearance: tf.Tensor2D | undefined;
   let kernel: tf.Tensor2D | undefined;
   if (params.w1 > 0) {
     appearance = appearanceFeatures(image, params.thetaAlpha, params.thetaBeta);
     owned.push(appearance);
-    if (method === 'fast') grid = buildBilateralGrid(appearance);
-    else if (n <= MAX_EXACT_KERNEL_PIXELS) {
+    if (method === 'fast') {
+      grid =
+        fastFilter === 'grid'
+          ? buildBilateralGrid(appearance)
+          : buildPermutohedralLattice(appearance);
+    } else if (n <= MAX_EXACT_KERNEL_PIXELS) {
       kernel = exactGaussianKernel(appearance, blockSize);
       owned.push(kernel);
     }
@@ -116,7 +137,7 @@ export function prepareMeanField(
     const c = q.shape[2];
     const flat = tf.reshape<tf.Rank.R2>(q, [n, c]);
     const m = grid
-      ? bilateralGridMessages(grid, flat)
+      ? splatFilterMessages(grid, flat)
       : kernel
         ? tf.matMul(kernel, flat)
         : exactGaussianMessages(appearance ?? flat, flat, blockSize);
