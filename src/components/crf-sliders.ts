@@ -1,5 +1,6 @@
 /** The labelled range sliders both CRF elements share: one per CRF parameter. */
-import { css, html } from 'lit';
+import { css } from 'lit';
+import { rangeControl } from './templates';
 import type { CrfParams } from '../lib/crf/index';
 
 export interface CrfSlider {
@@ -33,18 +34,15 @@ export function renderCrfSlider(
   value: number,
   change: (key: keyof CrfParams, value: number) => void,
 ) {
-  return html`<label
-    >${slider.label}
-    <input
-      class=${slider.key}
-      type="range"
-      min=${slider.min}
-      max=${slider.max}
-      step=${slider.step}
-      .value=${String(value)}
-      @input=${(e: Event) => change(slider.key, Number((e.target as HTMLInputElement).value))}
-    /><output>${value}</output></label
-  >`;
+  return rangeControl({
+    label: slider.label,
+    name: slider.key,
+    min: slider.min,
+    max: slider.max,
+    step: slider.step,
+    value,
+    onInput: (v) => change(slider.key, v),
+  });
 }
 
 /** Thrown by `pauseForInput` for a run that newer input has replaced (never shown). */

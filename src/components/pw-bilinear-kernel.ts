@@ -6,6 +6,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
+import { rangeControl } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
@@ -58,18 +59,14 @@ export class PwBilinearKernel extends LitElement {
     const k = bilinearKernelSize(f);
     const error = this.figure.error;
     return html`<div class="controls">
-        <label>
-          Factor <var>f</var>
-          <input
-            type="range"
-            min="1"
-            max="8"
-            step="1"
-            .value=${String(f)}
-            @input=${(e: Event) => (this.factor = Number((e.target as HTMLInputElement).value))}
-          />
-          <output>${f}</output>
-        </label>
+        ${rangeControl({
+          label: html`Factor <var>f</var>`,
+          name: 'factor',
+          min: 1,
+          max: 8,
+          value: f,
+          onInput: (v) => (this.factor = v),
+        })}
       </div>
       <div class="panels">
         ${

@@ -10,6 +10,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { rangeControl } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -109,18 +110,14 @@ export class PwBilinearResize extends LitElement {
     const name = CONVENTIONS.find((c) => c.value === this.convention)?.label ?? '';
     const t = this.table;
     return html`<div class="controls">
-        <label>
-          Factor <var>f</var>
-          <input
-            type="range"
-            min="1"
-            max="8"
-            step="1"
-            .value=${String(this.factor)}
-            @input=${(e: Event) => (this.factor = Number((e.target as HTMLInputElement).value))}
-          />
-          <output>${this.factor}</output>
-        </label>
+        ${rangeControl({
+          label: html`Factor <var>f</var>`,
+          name: 'factor',
+          min: 1,
+          max: 8,
+          value: this.factor,
+          onInput: (v) => (this.factor = v),
+        })}
         <label>
           resizeBilinear convention
           <select

@@ -10,6 +10,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
+import { rangeControl } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -69,18 +70,14 @@ export class PwCheckerboard extends LitElement {
   }
 
   private slider(name: string, key: 'kernelSize' | 'stride', max: number) {
-    return html`<label>
-      ${name}
-      <input
-        type="range"
-        min="1"
-        max=${max}
-        step="1"
-        .value=${String(this[key])}
-        @input=${(e: Event) => (this[key] = Number((e.target as HTMLInputElement).value))}
-      />
-      <output>${this[key]}</output>
-    </label>`;
+    return rangeControl({
+      label: name,
+      name: key,
+      min: 1,
+      max,
+      value: this[key],
+      onInput: (v) => (this[key] = v),
+    });
   }
 
   /** Taps per output pixel away from the border, along one axis (plain numbers). */

@@ -11,6 +11,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
+import { rangeControl } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -89,18 +90,14 @@ export class PwDeconvProof extends LitElement {
   }
 
   private slider(name: string, key: 'stride' | 'kernelSize' | 'seed', min: number, max: number) {
-    return html`<label>
-      ${name}
-      <input
-        type="range"
-        min=${min}
-        max=${max}
-        step="1"
-        .value=${String(this[key])}
-        @input=${(e: Event) => (this[key] = Number((e.target as HTMLInputElement).value))}
-      />
-      <output>${this[key]}</output>
-    </label>`;
+    return rangeControl({
+      label: name,
+      name: key,
+      min,
+      max,
+      value: this[key],
+      onInput: (v) => (this[key] = v),
+    });
   }
 
   override render() {

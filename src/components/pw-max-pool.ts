@@ -14,6 +14,7 @@
  * upgrades, and stay the whole story for readers without scripts.
  */
 import { LitElement, html, type PropertyValues } from 'lit';
+import { rangeControl } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
@@ -98,14 +99,6 @@ export class PwMaxPool extends LitElement {
     }
   }
 
-  private readonly onSize = (event: Event): void => {
-    this.size = Number((event.target as HTMLInputElement).value);
-  };
-
-  private readonly onStride = (event: Event): void => {
-    this.stride = Number((event.target as HTMLInputElement).value);
-  };
-
   private readonly onMode = (event: Event): void => {
     this.mode = (event.target as HTMLInputElement).value === 'average' ? 'average' : 'max';
   };
@@ -115,33 +108,24 @@ export class PwMaxPool extends LitElement {
     const error = this.photo.error ?? this.pooled.error;
     return html`
       <div class="controls">
-        <label>
-          Pool size
-          <input
-            class="size"
-            type="range"
-            min="1"
-            max="8"
-            step="1"
-            .value=${String(this.size)}
-            aria-valuetext=${`${this.size} by ${this.size}`}
-            @input=${this.onSize}
-          />
-          <output>${this.size}×${this.size}</output>
-        </label>
-        <label>
-          Stride
-          <input
-            class="stride"
-            type="range"
-            min="1"
-            max="8"
-            step="1"
-            .value=${String(this.stride)}
-            @input=${this.onStride}
-          />
-          <output>${this.stride}</output>
-        </label>
+        ${rangeControl({
+          label: 'Pool size',
+          name: 'size',
+          min: 1,
+          max: 8,
+          value: this.size,
+          readout: `${this.size}×${this.size}`,
+          valueText: `${this.size} by ${this.size}`,
+          onInput: (v) => (this.size = v),
+        })}
+        ${rangeControl({
+          label: 'Stride',
+          name: 'stride',
+          min: 1,
+          max: 8,
+          value: this.stride,
+          onInput: (v) => (this.stride = v),
+        })}
         <fieldset class="mode">
           <legend>Pooling</legend>
           ${(['max', 'average'] as const).map(

@@ -10,6 +10,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
+import { rangeControl } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
@@ -149,18 +150,14 @@ export class PwScanlineSpectrum extends LitElement {
     const c = this.curves;
     const error = this.photo.error ?? this.figure.error;
     return html`<div class="controls">
-        <label>
-          Factor <var>L</var>
-          <input
-            type="range"
-            min="1"
-            max="8"
-            step="1"
-            .value=${String(this.factor)}
-            @input=${(e: Event) => (this.factor = Number((e.target as HTMLInputElement).value))}
-          />
-          <output>${this.factor}</output>
-        </label>
+        ${rangeControl({
+          label: html`Factor <var>L</var>`,
+          name: 'factor',
+          min: 1,
+          max: 8,
+          value: this.factor,
+          onInput: (v) => (this.factor = v),
+        })}
         <label>
           Interpolation filter
           <select

@@ -9,6 +9,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each new result.
  */
 import { LitElement, html, nothing } from 'lit';
+import { rangeControl } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -85,47 +86,31 @@ export class PwShift extends LitElement {
     this.changed = undefined;
   }
 
-  private readonly onSize = (event: Event): void => {
-    this.size = Number((event.target as HTMLInputElement).value);
-  };
-
-  private readonly onShift = (event: Event): void => {
-    this.shift = Number((event.target as HTMLInputElement).value);
-  };
-
   override render() {
     const f = this.figure.value;
     const error = this.photo.error ?? this.figure.error;
     const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
     return html`<div class="controls">
-        <label>
-          Shift right
-          <input
-            class="shift"
-            type="range"
-            min="0"
-            max="8"
-            step="1"
-            .value=${String(this.shift)}
-            aria-valuetext=${`${this.shift} pixels`}
-            @input=${this.onShift}
-          />
-          <output>${this.shift} px</output>
-        </label>
-        <label>
-          Pool size
-          <input
-            class="size"
-            type="range"
-            min="1"
-            max="8"
-            step="1"
-            .value=${String(this.size)}
-            aria-valuetext=${`${this.size} by ${this.size}`}
-            @input=${this.onSize}
-          />
-          <output>${this.size}×${this.size}</output>
-        </label>
+        ${rangeControl({
+          label: 'Shift right',
+          name: 'shift',
+          min: 0,
+          max: 8,
+          value: this.shift,
+          readout: `${this.shift} px`,
+          valueText: `${this.shift} pixels`,
+          onInput: (v) => (this.shift = v),
+        })}
+        ${rangeControl({
+          label: 'Pool size',
+          name: 'size',
+          min: 1,
+          max: 8,
+          value: this.size,
+          readout: `${this.size}×${this.size}`,
+          valueText: `${this.size} by ${this.size}`,
+          onInput: (v) => (this.size = v),
+        })}
       </div>
       ${
         this.changed

@@ -7,6 +7,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number; meanIU: number }>` after each new result.
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { rangeControl } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -128,12 +129,6 @@ export class PwSkipFusion extends LitElement {
   private readonly onVariant = (e: Event) => {
     this.variant = (e.target as HTMLInputElement).value as FcnVariant;
   };
-  private readonly onPool4 = (e: Event) => {
-    this.pool4 = Number((e.target as HTMLInputElement).value);
-  };
-  private readonly onPool3 = (e: Event) => {
-    this.pool3 = Number((e.target as HTMLInputElement).value);
-  };
   private readonly onClass = (e: Event) => {
     this.classIndex = Number((e.target as HTMLSelectElement).value);
   };
@@ -161,32 +156,28 @@ export class PwSkipFusion extends LitElement {
             >`,
         )}
       </fieldset>
-      <label
-        >pool4 skip weight w₄
-        <input
-          class="pool4"
-          type="range"
-          min="0"
-          max="2"
-          step="0.25"
-          .value=${String(this.pool4)}
-          ?disabled=${this.variant === '32s'}
-          @input=${this.onPool4}
-        /><output>${this.pool4.toFixed(2)}</output></label
-      >
-      <label
-        >pool3 skip weight w₃
-        <input
-          class="pool3"
-          type="range"
-          min="0"
-          max="2"
-          step="0.25"
-          .value=${String(this.pool3)}
-          ?disabled=${this.variant !== '8s'}
-          @input=${this.onPool3}
-        /><output>${this.pool3.toFixed(2)}</output></label
-      >
+      ${rangeControl({
+        label: 'pool4 skip weight w₄',
+        name: 'pool4',
+        min: 0,
+        max: 2,
+        step: 0.25,
+        value: this.pool4,
+        readout: this.pool4.toFixed(2),
+        disabled: this.variant === '32s',
+        onInput: (v) => (this.pool4 = v),
+      })}
+      ${rangeControl({
+        label: 'pool3 skip weight w₃',
+        name: 'pool3',
+        min: 0,
+        max: 2,
+        step: 0.25,
+        value: this.pool3,
+        readout: this.pool3.toFixed(2),
+        disabled: this.variant !== '8s',
+        onInput: (v) => (this.pool3 = v),
+      })}
       <label
         >Stream maps for class
         <select @change=${this.onClass} .value=${String(this.classIndex)}>

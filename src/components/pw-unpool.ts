@@ -9,6 +9,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
+import { rangeControl } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -81,29 +82,21 @@ export class PwUnpool extends LitElement {
     this.errors = undefined;
   }
 
-  private readonly onSize = (event: Event): void => {
-    this.size = Number((event.target as HTMLInputElement).value);
-  };
-
   override render() {
     const f = this.figure.value;
     const error = this.photo.error ?? this.figure.error;
     const [unpoolErr, nearestErr] = this.errors ?? [];
     return html`<div class="controls">
-        <label>
-          Pool size (stride = size)
-          <input
-            class="size"
-            type="range"
-            min="2"
-            max="8"
-            step="1"
-            .value=${String(this.size)}
-            aria-valuetext=${`${this.size} by ${this.size}`}
-            @input=${this.onSize}
-          />
-          <output>${this.size}×${this.size}</output>
-        </label>
+        ${rangeControl({
+          label: 'Pool size (stride = size)',
+          name: 'size',
+          min: 2,
+          max: 8,
+          value: this.size,
+          readout: `${this.size}×${this.size}`,
+          valueText: `${this.size} by ${this.size}`,
+          onInput: (v) => (this.size = v),
+        })}
       </div>
       ${
         f

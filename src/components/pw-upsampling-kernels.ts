@@ -10,6 +10,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
+import { rangeControl } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -79,18 +80,14 @@ export class PwUpsamplingKernels extends LitElement {
     const error = this.photo.error ?? this.figure.error;
     const k = v?.taps.shape[0] ?? 0;
     return html`<div class="controls">
-        <label>
-          Factor <var>f</var>
-          <input
-            type="range"
-            min="2"
-            max="8"
-            step="1"
-            .value=${String(this.factor)}
-            @input=${(e: Event) => (this.factor = Number((e.target as HTMLInputElement).value))}
-          />
-          <output>${this.factor}</output>
-        </label>
+        ${rangeControl({
+          label: html`Factor <var>f</var>`,
+          name: 'factor',
+          min: 2,
+          max: 8,
+          value: this.factor,
+          onInput: (v) => (this.factor = v),
+        })}
         <label>
           Kernel
           <select

@@ -10,6 +10,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { rangeControl } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -92,18 +93,14 @@ export class PwZeroInsert2d extends LitElement {
     const error = this.photo.error ?? this.figure.error;
     const name = KINDS.find((k) => k.value === this.kind)?.label ?? this.kind;
     return html`<div class="controls">
-        <label>
-          Factor <var>L</var>
-          <input
-            type="range"
-            min="1"
-            max="4"
-            step="1"
-            .value=${String(this.factor)}
-            @input=${(e: Event) => (this.factor = Number((e.target as HTMLInputElement).value))}
-          />
-          <output>${this.factor}</output>
-        </label>
+        ${rangeControl({
+          label: html`Factor <var>L</var>`,
+          name: 'factor',
+          min: 1,
+          max: 4,
+          value: this.factor,
+          onInput: (v) => (this.factor = v),
+        })}
         <label>
           Interpolation filter
           <select
