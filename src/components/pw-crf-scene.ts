@@ -3,7 +3,7 @@
  * truth, sliders for every CRF parameter and the iteration count (with a step button), the CRF
  * label map and where the last iteration still moved probability, a per-iteration chart of
  * changed pixels and free energy, this image's mean IU before and after, and an exact (64×64)
- * vs fast (bilateral grid) switch with the two paths' label agreement.
+ * vs fast (permutohedral lattice) switch with the two paths' label agreement.
  *
  * @attr items - JSON array of `{ id, title, src, label }` test scenes (label = ground-truth PNG).
  * @fires pw-computed - `CustomEvent<{ ms: number; before: number; after: number }>` after each
@@ -249,7 +249,7 @@ export class PwCrfScene extends LitElement {
     this.w2 = DEFAULT_CRF_PARAMS.w2;
     this.thetaGamma = DEFAULT_CRF_PARAMS.thetaGamma;
     this.iterations = DEFAULT_CRF_PARAMS.iterations;
-    this.side = 48;
+    this.side = 64;
   }
 
   override connectedCallback(): void {
@@ -304,7 +304,7 @@ export class PwCrfScene extends LitElement {
                 aria-pressed=${this.method === m ? 'true' : 'false'}
                 @click=${() => (this.method = m)}
               >
-                ${m === 'fast' ? 'fast (bilateral grid)' : 'exact (all pairs)'}
+                ${m === 'fast' ? 'fast (permutohedral lattice)' : 'exact (all pairs)'}
               </button>`,
           )}
         </span>
