@@ -1,7 +1,9 @@
 /**
  * Browser side of `npm run bench:crf` (bundled by scripts/bench-crf.mjs): times dense-CRF mean
  * field (10 iterations, 11 labels) exact and fast at 64x64 and fast at 256x256 on the WebGL and
- * CPU backends, on a photo with a noisy stand-in unary. Exposes `window.runCrfBench`.
+ * CPU backends, on a photo with a noisy stand-in unary. The fast path runs with both lattice
+ * filters: 'lattice' (permutohedral, the default) and 'grid' (bilateral grid, for comparison).
+ * Exposes `window.runCrfBench`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -11,16 +13,24 @@ import {
   initialMeanFieldState,
   meanFieldStep,
   prepareMeanField,
-  type CrfMethod,
+  type MeanFieldOptions,
 } from '../src/lib/crf/index';
 import { imageToTensor, loadImage } from '../src/lib/browser/image';
 
 const LABELS = 11;
 
+/** What a row times: the exact path, or the fast path with one of its two filters. */
+type Variant = 'exact' | 'lattice' | 'grid';
+const OPTIONS: Record<Variant, MeanFieldOptions> = {
+  exact: { method: 'exact' },
+  lattice: { method: 'fast', fastFilter: 'permutohedral' },
+  grid: { method: 'fast', fastFilter: 'grid' },
+};
+
 interface Row {
   backend: string;
   size: number;
-  method: CrfMethod;
+  method: Variant;
   runs: number;
   cold: boolean;
   prepareMs: number;
@@ -46,9 +56,9 @@ function noisyUnary(image: tf.Tensor3D): tf.Tensor3D {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /** One full inference: prepare + initial state + 10 steps (each step reads energy and changes). */
-function once(image: tf.Tensor3D, unary: tf.Tensor3D, method: CrfMethod) {
+function once(image: tf.Tensor3D, unary: tf.Tensor3D, method: Variant) {
   const t0 = performance.now();
-  const problem = prepareMeanField(image, unary, { method });
+  const problem = prepareMeanField(image, unary, OPTIONS[method]);
   const t1 = performance.now();
   let state = initialMeanFieldState(problem);
   for (let t = 0; t < problem.params.iterations; t++) {
@@ -66,10 +76,12 @@ function once(image: tf.Tensor3D, unary: tf.Tensor3D, method: CrfMethod) {
 async function runCrfBench(photoUrl: string, budgetMs: number) {
   const img = await loadImage(photoUrl);
   const rows: Row[] = [];
-  const configs: [number, CrfMethod][] = [
+  const configs: [number, Variant][] = [
     [64, 'exact'],
-    [64, 'fast'],
-    [256, 'fast'],
+    [64, 'lattice'],
+    [64, 'grid'],
+    [256, 'lattice'],
+    [256, 'grid'],
   ];
   for (const backend of ['webgl', 'cpu']) {
     await tf.setBackend(backend);
@@ -90,7 +102,7 @@ async function runCrfBench(photoUrl: string, budgetMs: number) {
       ) {
         runs.push(once(image, unary, method));
       }
-      const probe = prepareMeanField(image, unary, { method });
+      const probe = prepareMeanField(image, unary, OPTIONS[method]);
       const gridVertices = probe.gridVertices;
       probe.dispose();
       rows.push({
@@ -111,13 +123,15 @@ async function runCrfBench(photoUrl: string, budgetMs: number) {
     }
   }
   const agreement = ['webgl', 'cpu'].map((backend) => {
-    const at = (m: CrfMethod) =>
-      rows.find((r) => r.backend === backend && r.size === 64 && r.method === m);
-    const a = at('exact')?.labels ?? new Int32Array();
-    const b = at('fast')?.labels ?? new Int32Array();
+    const at = (m: Variant) =>
+      rows.find((r) => r.backend === backend && r.size === 64 && r.method === m)?.labels ??
+      new Int32Array();
+    const agree = (a: Int32Array, b: Int32Array) =>
+      a.filter((v, i) => v === b[i]).length / a.length;
     return {
       backend,
-      fastVsExactLabelAgreement64: a.filter((v, i) => v === b[i]).length / a.length,
+      latticeVsExactLabelAgreement64: agree(at('exact'), at('lattice')),
+      gridVsExactLabelAgreement64: agree(at('exact'), at('grid')),
     };
   });
   const gl = tf.findBackend('webgl') as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } };

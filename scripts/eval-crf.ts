@@ -22,7 +22,7 @@ import {
   runMeanField,
   unaryFromLogits,
   DEFAULT_CRF_PARAMS,
-  type CrfParams,
+  type MeanFieldOptions,
 } from '../src/lib/crf/index';
 
 const SCENES = argValue('--dir') ?? 'public/images/scenes';
@@ -60,13 +60,14 @@ const scenes = Number.isFinite(limit) && limit > 0 ? index.scenes.slice(0, limit
 const L = index.numClasses;
 const weights = await loadFcnWeights('public/weights/model.json', { fetch: fileFetch });
 
-const settings: [string, Partial<CrfParams>][] = [['defaults', {}]];
+const settings: [string, MeanFieldOptions][] = [['defaults', {}]];
 if (flag('--sweep')) {
   // One parameter at a time around the defaults (w1 10, thetaBeta 20, thetaAlpha 60): a full
   // grid is too slow for the CPU backend here.
   for (const w1 of [3, 5, 20, 40]) settings.push([`w1=${w1}`, { w1 }]);
   for (const thetaBeta of [5, 10, 40]) settings.push([`thetaBeta=${thetaBeta}`, { thetaBeta }]);
   for (const thetaAlpha of [10, 30]) settings.push([`thetaAlpha=${thetaAlpha}`, { thetaAlpha }]);
+  settings.push([normalize ? 'unnormalised sums' : 'normalised', { normalize: !normalize }]);
 }
 const square = (): ConfusionMatrix => Array.from({ length: L }, () => new Array<number>(L).fill(0));
 // Defaults are scored on every scene; the sweep (defaults included, for comparison) on the
@@ -95,7 +96,7 @@ for (const [k, scene] of scenes.entries()) {
   if (inSweep) confusionMatrix(fcnLabels, truth, L, fcnSweepConf);
   settings.forEach(([, params], s) => {
     if (s > 0 && !inSweep) return;
-    const { q } = runMeanField(image, unary, { ...params, method: 'fast', normalize });
+    const { q } = runMeanField(image, unary, { method: 'fast', normalize, ...params });
     const labels = tf.tidy(() => tf.argMax(q, -1).dataSync());
     if (s === 0) confusionMatrix(labels, truth, L, crfConf);
     if (inSweep) confusionMatrix(labels, truth, L, sweepConf[s]);
@@ -153,7 +154,7 @@ if (flag('--write')) {
   const row = {
     variant: '8s+crf',
     weights: 'float16 (shipped)',
-    crf: { method: 'fast (bilateral grid)', normalize, ...DEFAULT_CRF_PARAMS },
+    crf: { method: 'fast (permutohedral lattice)', normalize, ...DEFAULT_CRF_PARAMS },
     ...(sameAsOthers
       ? {}
       : {
