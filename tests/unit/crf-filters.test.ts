@@ -192,6 +192,29 @@ function compareFastExact(image: tf.Tensor3D, unary: tf.Tensor3D, options: MeanF
   return { agree: agree ?? NaN, moved: moved ?? NaN, meanDq: meanDq ?? NaN, maxDq: maxDq ?? NaN };
 }
 
+describe('permutohedral lattice', () => {
+  it('splats each pixel to D + 1 distinct vertices with barycentric weights (>= 0, equal sums)', () => {
+    const image = photo('coffee', 32);
+    const f = appearanceFeatures(image, 10, 20);
+    const lattice = buildPermutohedralLattice(f);
+    const k = lattice.cornersPerPixel;
+    expect(k).toBe(6);
+    const w = lattice.sliceWeight.dataSync();
+    const v = lattice.sliceVertex.dataSync();
+    const sums: number[] = [];
+    for (let i = 0; i < 32 * 32; i++) {
+      const row = Array.from(w.subarray(i * k, (i + 1) * k));
+      expect(Math.min(...row)).toBeGreaterThanOrEqual(-1e-6);
+      sums.push(row.reduce((a, b) => a + b, 0));
+      expect(new Set(v.subarray(i * k, (i + 1) * k)).size).toBe(k);
+    }
+    // Each row sums to the gain (barycentric weights sum to 1).
+    expect(Math.max(...sums) - Math.min(...sums)).toBeLessThan(1e-4 * (sums[0] ?? 1));
+    lattice.dispose();
+    tf.dispose([image, f]);
+  });
+});
+
 describe('fast vs exact mean field', () => {
   let weights: FcnWeights;
   beforeAll(async () => {

@@ -246,6 +246,7 @@ describe('parameter validation', () => {
     [{ iterations: 101 }, 'invalid iterations: 101 (expected an integer in 0..100)'],
     [{ iterations: 2.5 }, 'invalid iterations: 2.5'],
     [{ method: 'approx' }, 'invalid method: "approx"'],
+    [{ fastFilter: 'octree' }, 'invalid fastFilter: "octree"'],
   ])('rejects %o clearly', (opts, message) => {
     const [i, u] = [image(), unary()];
     expect(() => prepareMeanField(i, u, opts as never)).toThrow(message);
