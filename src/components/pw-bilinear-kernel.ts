@@ -6,10 +6,10 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
-import { rangeControl } from './templates';
+import { rangeControl, statusLine } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
 import { bilinearKernel, bilinearKernelSize, bilinearProfile } from '../lib/bilinear';
 import type { ChartOptions } from './pw-chart';
@@ -86,9 +86,7 @@ export class PwBilinearKernel extends LitElement {
             .join(', ')}`}
         ></pw-chart>
       </div>
-      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
-        ${error ? `Could not compute this figure: ${errorMessage(error)}` : ''}
-      </p>`;
+      ${statusLine(error, '')}`;
   }
 }
 

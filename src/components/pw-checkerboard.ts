@@ -10,9 +10,9 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
-import { rangeControl } from './templates';
+import { progressText, rangeControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { overlapMap } from '../lib/overlap-map';
@@ -125,15 +125,7 @@ export class PwCheckerboard extends LitElement {
             : `k mod s = ${k % s}, so the overlap is uneven and the pattern repeats every ${s} pixels.`
         }
       </p>
-      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
-        ${
-          error
-            ? `Could not compute this figure: ${errorMessage(error)}`
-            : this.figure.status === 'complete'
-              ? `Computed in ${this.figure.lastMs.toFixed(1)} ms`
-              : 'Computing…'
-        }
-      </p>`;
+      ${statusLine(error, progressText(this.figure))}`;
   }
 }
 

@@ -11,6 +11,7 @@
  * strokes at fixed places; "clear strokes" removes them all.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { progressText, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -341,17 +342,18 @@ export class PwCrfScribble extends LitElement {
             : nothing
         }
       </div>
-      <p class="status" role="status" aria-live="polite">
-        ${
-          error
-            ? ''
-            : this.strokes.length === 0
-              ? 'No strokes: every pixel is equally unsure, so the CRF has nothing to spread.'
-              : this.result.status === 'complete'
-                ? `${this.iterations} iterations on ${this.workingSize}×${this.workingSize} in ${this.result.lastMs.toFixed(0)} ms`
-                : 'Computing…'
-        }
-      </p>`;
+      ${statusLine(
+        undefined,
+        error
+          ? ''
+          : this.strokes.length === 0
+            ? 'No strokes: every pixel is equally unsure, so the CRF has nothing to spread.'
+            : progressText(
+                this.result,
+                (ms) =>
+                  `${this.iterations} iterations on ${this.workingSize}×${this.workingSize} in ${ms.toFixed(0)} ms`,
+              ),
+      )}`;
   }
 }
 

@@ -13,6 +13,7 @@
  * be, and the rest of the page keeps working.
  */
 import { LitElement, html, nothing } from 'lit';
+import { progressText, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -99,41 +100,36 @@ export class PwFcnExplorer extends LitElement {
     const f = this.figure.value;
     const error = this.photo.error ?? this.figure.error;
     return html`${
-        error
-          ? html`<p class="error" role="alert">
-              Could not run the network: ${errorMessage(error)}
-            </p>`
-          : nothing
-      }
-      ${
-        f && this.photo.value
-          ? html`<div class="panels">
-                <pw-tensor-view
-                  .tensor=${this.photo.value}
-                  mode="rgb"
-                  label="Input"
-                ></pw-tensor-view>
-                <pw-tensor-view
-                  .tensor=${f.logits}
-                  mode="labels"
-                  .classNames=${FCN_CLASSES}
-                  .palette=${FCN_PALETTE}
-                  label=${`FCN-${this.variant} prediction: hover or use arrow keys for class probabilities`}
-                ></pw-tensor-view>
-              </div>
-              <h3>Feature maps</h3>
-              <pw-feature-grid .layers=${this.featureLayers(f)} layer="pool5"></pw-feature-grid>`
-          : nothing
-      }
-      <p class="status" role="status" aria-live="polite">
-        ${
-          error
-            ? ''
-            : this.figure.status === 'complete'
-              ? `FCN-${this.variant} forward pass in ${this.figure.lastMs.toFixed(1)} ms`
-              : 'Loading the network and computing…'
-        }
-      </p>`;
+      error
+        ? html`<p class="error" role="alert">Could not run the network: ${errorMessage(error)}</p>`
+        : nothing
+    }
+    ${
+      f && this.photo.value
+        ? html`<div class="panels">
+              <pw-tensor-view .tensor=${this.photo.value} mode="rgb" label="Input"></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${f.logits}
+                mode="labels"
+                .classNames=${FCN_CLASSES}
+                .palette=${FCN_PALETTE}
+                label=${`FCN-${this.variant} prediction: hover or use arrow keys for class probabilities`}
+              ></pw-tensor-view>
+            </div>
+            <h3>Feature maps</h3>
+            <pw-feature-grid .layers=${this.featureLayers(f)} layer="pool5"></pw-feature-grid>`
+        : nothing
+    }
+    ${statusLine(
+      undefined,
+      error
+        ? ''
+        : progressText(
+            this.figure,
+            (ms) => `FCN-${this.variant} forward pass in ${ms.toFixed(1)} ms`,
+            'Loading the network and computing…',
+          ),
+    )}`;
   }
 }
 

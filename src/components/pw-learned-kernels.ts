@@ -7,8 +7,9 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
+import { progressText, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
 import { bilinearKernel } from '../lib/bilinear';
 import { FCN_CLASSES } from '../lib/classes';
@@ -153,15 +154,11 @@ export class PwLearnedKernels extends LitElement {
             : ''
         }
       </p>
-      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
-        ${
-          error
-            ? `Could not show the learned kernels: ${errorMessage(error)}`
-            : this.figure.status === 'complete'
-              ? ''
-              : 'Loading the trained weights…'
-        }
-      </p>`;
+      ${statusLine(
+        error,
+        progressText(this.figure, () => '', 'Loading the trained weights…'),
+        'Could not show the learned kernels',
+      )}`;
   }
 }
 

@@ -14,7 +14,7 @@
  * upgrades, and stay the whole story for readers without scripts.
  */
 import { LitElement, html, type PropertyValues } from 'lit';
-import { rangeControl } from './templates';
+import { progressText, rangeControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
@@ -22,7 +22,6 @@ import { drawTensor } from '../lib/browser/image';
 import { maxPool2d } from '../lib/pool-basic';
 import { avgPool } from '../lib/pooling';
 import { photoController } from './controllers/photo';
-import { errorMessage } from './controllers/tensor-task';
 
 export interface ComputedDetail {
   readonly ms: number;
@@ -155,15 +154,7 @@ export class PwMaxPool extends LitElement {
           </figcaption>
         </figure>
       </div>
-      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
-        ${
-          error
-            ? `Could not compute this figure: ${errorMessage(error)}`
-            : this.pooled.status === 'complete'
-              ? `Computed in ${this.pooled.lastMs.toFixed(1)} ms`
-              : 'Computing…'
-        }
-      </p>
+      ${statusLine(error, progressText(this.pooled))}
     `;
   }
 }

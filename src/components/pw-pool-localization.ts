@@ -8,9 +8,10 @@
  * @attr max-size - largest pool size on the chart (default 8).
  */
 import { LitElement, html } from 'lit';
+import { progressText, statusLine } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { localizationError } from '../lib/pool-analysis';
@@ -98,15 +99,11 @@ export class PwPoolLocalization extends LitElement {
         .options=${this.chart()}
         label="Localization error grows with pool size, for the photo and for a random maximum"
       ></pw-chart>
-      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
-        ${
-          error
-            ? `Could not compute this chart: ${errorMessage(error)}`
-            : this.errors.status === 'complete'
-              ? `Computed on the photo in ${this.errors.lastMs.toFixed(1)} ms`
-              : 'Computing…'
-        }
-      </p>`;
+      ${statusLine(
+        error,
+        progressText(this.errors, (ms) => `Computed on the photo in ${ms.toFixed(1)} ms`),
+        'Could not compute this chart',
+      )}`;
   }
 }
 

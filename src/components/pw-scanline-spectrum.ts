@@ -10,10 +10,10 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
-import { rangeControl } from './templates';
+import { progressText, rangeControl, statusLine } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { interpolate1d, scanline, type InterpolationKind } from '../lib/interpolation';
@@ -204,15 +204,7 @@ export class PwScanlineSpectrum extends LitElement {
             : ''
         }
       </p>
-      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
-        ${
-          error
-            ? `Could not compute this figure: ${errorMessage(error)}`
-            : this.figure.status === 'complete'
-              ? `Computed in ${this.figure.lastMs.toFixed(1)} ms`
-              : 'Computing…'
-        }
-      </p>`;
+      ${statusLine(error, progressText(this.figure))}`;
   }
 }
 

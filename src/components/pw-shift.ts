@@ -9,9 +9,9 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each new result.
  */
 import { LitElement, html, nothing } from 'lit';
-import { rangeControl } from './templates';
+import { progressText, rangeControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { maxPool2d } from '../lib/pool-basic';
@@ -138,15 +138,7 @@ export class PwShift extends LitElement {
             </div>`
           : nothing
       }
-      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
-        ${
-          error
-            ? `Could not compute this figure: ${errorMessage(error)}`
-            : this.figure.status === 'complete'
-              ? `Computed in ${this.figure.lastMs.toFixed(1)} ms`
-              : 'Computing…'
-        }
-      </p>`;
+      ${statusLine(error, progressText(this.figure))}`;
   }
 }
 

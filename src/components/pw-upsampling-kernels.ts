@@ -10,9 +10,9 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
-import { rangeControl } from './templates';
+import { progressText, rangeControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { transposedConv2d } from '../lib/transposed-conv';
@@ -124,15 +124,7 @@ export class PwUpsamplingKernels extends LitElement {
             </div>`
           : nothing
       }
-      <p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
-        ${
-          error
-            ? `Could not compute this figure: ${errorMessage(error)}`
-            : this.figure.status === 'complete'
-              ? `Computed in ${this.figure.lastMs.toFixed(1)} ms`
-              : 'Computing…'
-        }
-      </p>`;
+      ${statusLine(error, progressText(this.figure))}`;
   }
 }
 

@@ -1,9 +1,11 @@
 /**
- * Lit templates shared by the live elements, so every slider reads, sounds and steps the same:
- * a visible label wrapping a native range input (arrow keys, Page Up/Down, Home/End step it)
- * and an `<output>` readout of the current value, which is also the input's spoken value.
+ * Lit templates shared by the live elements, so every slider reads, sounds and steps the same
+ * (a visible label wrapping a native range input that arrow keys, Page Up/Down and Home/End
+ * step, and an `<output>` readout that is also its spoken value) and every figure reports its
+ * progress and errors in the same polite live region.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import { errorMessage, type TaskStatus } from './controllers/tensor-task';
 
 export interface RangeControl {
   /** Visible label; may hold markup such as `Factor <var>f</var>`. */
@@ -41,4 +43,33 @@ export function rangeControl(c: RangeControl): TemplateResult {
       @input=${(e: Event) => c.onInput(Number((e.target as HTMLInputElement).value))}
     /><output>${readout}</output></label
   >`;
+}
+
+/** What a status line reports about a `TensorTaskController`. */
+interface TaskProgress {
+  readonly status: TaskStatus;
+  readonly lastMs: number;
+}
+
+/** `Computed in 1.2 ms` (or `done(ms)`) once the task is complete, else `pending`. */
+export function progressText(
+  task: TaskProgress,
+  done: (ms: number) => string = (ms) => `Computed in ${ms.toFixed(1)} ms`,
+  pending = 'Computing…',
+): string {
+  return task.status === 'complete' ? done(task.lastMs) : pending;
+}
+
+/**
+ * The polite live region under a figure: `text`, or `<errorPrefix>: <message>` styled as an
+ * error when `error` is set (pass undefined where the element shows its error elsewhere).
+ */
+export function statusLine(
+  error: unknown,
+  text: string,
+  errorPrefix = 'Could not compute this figure',
+): TemplateResult {
+  return html`<p class="status ${error ? 'error' : ''}" role="status" aria-live="polite">
+    ${error ? `${errorPrefix}: ${errorMessage(error)}` : text}
+  </p>`;
 }
