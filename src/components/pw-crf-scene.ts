@@ -12,6 +12,7 @@
  * Needs the weights in public/weights/; if they cannot load, says so where the figure would be.
  */
 import { LitElement, css, html, nothing } from 'lit';
+import { progressText, statusLine } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
@@ -207,8 +208,12 @@ export class PwCrfScene extends LitElement {
       };
       const { image, logits, truth: labels } = u;
       const unary = unaryFromLogits(u.kept);
+      // Everything made below, freed if the run fails: an await lets a newer scene replace (and
+      // dispose) `u`, and this run, superseded, then fails on its disposed tensors.
+      const made: tf.Tensor[] = [];
       try {
         const fig = meanFieldFigure(image, unary, { ...params, method });
+        made.push(fig.q, fig.travel, fig.settled);
         let agreement = NaN;
         if (exact) {
           const fast = meanFieldFigure(image, unary, { ...params, method: 'fast' });
@@ -218,6 +223,7 @@ export class PwCrfScene extends LitElement {
         }
         const predicted = tf.tidy(() => tf.argMax(logits, -1));
         const crfLabels = labelMapFrom(fig.q, u.classes);
+        made.push(predicted, crfLabels);
         const before = await meanIU(predicted, labels);
         const after = await meanIU(crfLabels, labels);
         tf.dispose([predicted, fig.q]);
@@ -232,6 +238,9 @@ export class PwCrfScene extends LitElement {
           agreement,
         };
         return result;
+      } catch (error) {
+        tf.dispose(made.filter((t) => !t.isDisposed));
+        throw error;
       } finally {
         unary.dispose();
       }
@@ -356,85 +365,87 @@ export class PwCrfScene extends LitElement {
     const [changedChart, energyChart] = r ? this.charts(r.trace) : [undefined, undefined];
     const last = r?.trace[r.trace.length - 1];
     return html`${this.renderControls()}
-      ${
-        error
-          ? html`<p class="error" role="alert">Could not run the CRF: ${errorMessage(error)}</p>`
-          : nothing
-      }
-      ${
-        r
-          ? html`<p class="readout">
-              This image (${this.side}×${this.side}), mean IU: FCN-8s
-              <strong>${(r.before * 100).toFixed(1)}</strong> → with the CRF
-              <strong>${(r.after * 100).toFixed(1)}</strong>
-              (${r.after >= r.before ? '+' : ''}${((r.after - r.before) * 100).toFixed(1)})
-              ${
-                exact
-                  ? html` · exact and fast agree on
-                      <strong>${(r.agreement * 100).toFixed(1)}%</strong> of pixels`
-                  : nothing
-              }
-            </p>`
-          : nothing
-      }
-      ${
-        u && r
-          ? html`<div class="panels">
-                <pw-tensor-view .tensor=${u.image} mode="rgb" label="Test scene"></pw-tensor-view>
-                <pw-tensor-view
-                  .tensor=${u.truth}
-                  mode="labels"
-                  .classNames=${FCN_CLASSES}
-                  .palette=${FCN_PALETTE}
-                  label="Ground truth"
-                ></pw-tensor-view>
-                <pw-tensor-view
-                  .tensor=${u.logits}
-                  mode="labels"
-                  .classNames=${FCN_CLASSES}
-                  .palette=${FCN_PALETTE}
-                  label="FCN-8s prediction (the unary)"
-                ></pw-tensor-view>
-                <pw-tensor-view
-                  .tensor=${r.labels}
-                  mode="labels"
-                  .classNames=${FCN_CLASSES}
-                  .palette=${FCN_PALETTE}
-                  label=${`CRF after ${this.iterations} iteration${this.iterations === 1 ? '' : 's'}`}
-                ></pw-tensor-view>
-                <pw-tensor-view
-                  .tensor=${r.travel}
-                  mode="grey"
-                  label="How far each pixel’s probabilities moved over all iterations (Σ|ΔQ|)"
-                ></pw-tensor-view>
-                <pw-tensor-view
-                  .tensor=${r.settled}
-                  mode="grey"
-                  .range=${r.settledRange}
-                  label="When each pixel settled: the last iteration that changed its label (black: never)"
-                ></pw-tensor-view>
-              </div>
-              <div class="charts">
-                <pw-chart
-                  .options=${changedChart}
-                  label="Pixels whose label changed at each iteration"
-                ></pw-chart>
-                <pw-chart
-                  .options=${energyChart}
-                  label="Mean-field free energy per pixel at each iteration"
-                ></pw-chart>
-              </div>`
-          : nothing
-      }
-      <p class="status" role="status" aria-live="polite">
-        ${
-          error
-            ? ''
-            : this.crf.status === 'complete'
-              ? `${this.iterations} iteration${this.iterations === 1 ? '' : 's'} (${this.method}) in ${this.crf.lastMs.toFixed(0)} ms${last ? `, ${last.changed} pixels changed at the last` : ''}`
-              : 'Loading the network and computing…'
-        }
-      </p>`;
+    ${
+      error
+        ? html`<p class="error" role="alert">Could not run the CRF: ${errorMessage(error)}</p>`
+        : nothing
+    }
+    ${
+      r
+        ? html`<p class="readout">
+            This image (${this.side}×${this.side}), mean IU: FCN-8s
+            <strong>${(r.before * 100).toFixed(1)}</strong> → with the CRF
+            <strong>${(r.after * 100).toFixed(1)}</strong>
+            (${r.after >= r.before ? '+' : ''}${((r.after - r.before) * 100).toFixed(1)})
+            ${
+              exact
+                ? html` · exact and fast agree on
+                    <strong>${(r.agreement * 100).toFixed(1)}%</strong> of pixels`
+                : nothing
+            }
+          </p>`
+        : nothing
+    }
+    ${
+      u && r
+        ? html`<div class="panels">
+              <pw-tensor-view .tensor=${u.image} mode="rgb" label="Test scene"></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${u.truth}
+                mode="labels"
+                .classNames=${FCN_CLASSES}
+                .palette=${FCN_PALETTE}
+                label="Ground truth"
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${u.logits}
+                mode="labels"
+                .classNames=${FCN_CLASSES}
+                .palette=${FCN_PALETTE}
+                label="FCN-8s prediction (the unary)"
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${r.labels}
+                mode="labels"
+                .classNames=${FCN_CLASSES}
+                .palette=${FCN_PALETTE}
+                label=${`CRF after ${this.iterations} iteration${this.iterations === 1 ? '' : 's'}`}
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${r.travel}
+                mode="grey"
+                label="How far each pixel’s probabilities moved over all iterations (Σ|ΔQ|)"
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${r.settled}
+                mode="grey"
+                .range=${r.settledRange}
+                label="When each pixel settled: the last iteration that changed its label (black: never)"
+              ></pw-tensor-view>
+            </div>
+            <div class="charts">
+              <pw-chart
+                .options=${changedChart}
+                label="Pixels whose label changed at each iteration"
+              ></pw-chart>
+              <pw-chart
+                .options=${energyChart}
+                label="Mean-field free energy per pixel at each iteration"
+              ></pw-chart>
+            </div>`
+        : nothing
+    }
+    ${statusLine(
+      undefined,
+      error
+        ? ''
+        : progressText(
+            this.crf,
+            (ms) =>
+              `${this.iterations} iteration${this.iterations === 1 ? '' : 's'} (${this.method}) in ${ms.toFixed(0)} ms${last ? `, ${last.changed} pixels changed at the last` : ''}`,
+            'Loading the network and computing…',
+          ),
+    )}`;
   }
 }
 

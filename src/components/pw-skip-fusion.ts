@@ -7,7 +7,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number; meanIU: number }>` after each new result.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import { rangeControl } from './templates';
+import { progressText, rangeControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -97,13 +97,19 @@ export class PwSkipFusion extends LitElement {
         : undefined,
     task: async ([photo, truth, variant, pool4, pool3]) => {
       const f = fcnFigure(await loadModel(), photo, variant, { pool4, pool3 });
-      const confusion = tf.tidy(() =>
-        confusionTensor(tf.argMax(f.logits, 2), truth, FCN_CLASSES.length),
-      );
-      const counts = await confusion.array();
-      confusion.dispose();
-      this.scores = segmentationScores(counts);
-      return f;
+      try {
+        const confusion = tf.tidy(() =>
+          confusionTensor(tf.argMax(f.logits, 2), truth, FCN_CLASSES.length),
+        );
+        const counts = await confusion.array();
+        confusion.dispose();
+        this.scores = segmentationScores(counts);
+        return f;
+      } catch (error) {
+        // A newer scene may have disposed `truth` meanwhile (this run is then superseded).
+        tf.dispose(f);
+        throw error;
+      }
     },
   });
 
@@ -192,62 +198,63 @@ export class PwSkipFusion extends LitElement {
     const error = this.photo.error ?? this.truth.error ?? this.figure.error;
     const s = this.scores;
     return html`${this.renderControls()}
-      ${error ? html`<p class="error" role="alert">Could not run the network: ${errorMessage(error)}</p>` : nothing}
-      ${
-        s
-          ? html`<p class="readout">
-              This image, FCN-${this.variant}: mean IU
-              <strong>${(s.meanIU * 100).toFixed(1)}</strong> · pixel accuracy
-              <strong>${(s.pixelAccuracy * 100).toFixed(1)}%</strong>
-            </p>`
-          : nothing
-      }
-      ${
-        f && this.photo.value && this.truth.value
-          ? html`<div class="panels">
-                <pw-tensor-view
-                  .tensor=${this.photo.value}
-                  mode="rgb"
-                  label="Test scene"
-                ></pw-tensor-view>
-                <pw-tensor-view
-                  .tensor=${this.truth.value}
-                  mode="labels"
-                  .classNames=${FCN_CLASSES}
-                  .palette=${FCN_PALETTE}
-                  label="Ground truth"
-                ></pw-tensor-view>
-                <pw-tensor-view
-                  .tensor=${f.logits}
-                  mode="labels"
-                  .classNames=${FCN_CLASSES}
-                  .palette=${FCN_PALETTE}
-                  label=${`FCN-${this.variant} prediction`}
-                ></pw-tensor-view>
-              </div>
-              <h3>Streams for “${FCN_CLASSES[this.classIndex] ?? ''}”</h3>
-              <div class="streams">
-                ${STREAMS.filter(([name]) => f.layers[name]).map(
-                  ([name, caption]) =>
-                    html`<pw-tensor-view
-                      .tensor=${f.layers[name]}
-                      mode="diverging"
-                      .channel=${this.classIndex}
-                      label=${`${caption}, ${f.layers[name]?.shape[0] ?? 0}×${f.layers[name]?.shape[1] ?? 0}`}
-                    ></pw-tensor-view>`,
-                )}
-              </div>`
-          : nothing
-      }
-      <p class="status" role="status" aria-live="polite">
-        ${
-          error
-            ? ''
-            : this.figure.status === 'complete'
-              ? `Forward pass in ${this.figure.lastMs.toFixed(1)} ms`
-              : 'Loading the network and computing…'
-        }
-      </p>`;
+    ${error ? html`<p class="error" role="alert">Could not run the network: ${errorMessage(error)}</p>` : nothing}
+    ${
+      s
+        ? html`<p class="readout">
+            This image, FCN-${this.variant}: mean IU
+            <strong>${(s.meanIU * 100).toFixed(1)}</strong> · pixel accuracy
+            <strong>${(s.pixelAccuracy * 100).toFixed(1)}%</strong>
+          </p>`
+        : nothing
+    }
+    ${
+      f && this.photo.value && this.truth.value
+        ? html`<div class="panels">
+              <pw-tensor-view
+                .tensor=${this.photo.value}
+                mode="rgb"
+                label="Test scene"
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${this.truth.value}
+                mode="labels"
+                .classNames=${FCN_CLASSES}
+                .palette=${FCN_PALETTE}
+                label="Ground truth"
+              ></pw-tensor-view>
+              <pw-tensor-view
+                .tensor=${f.logits}
+                mode="labels"
+                .classNames=${FCN_CLASSES}
+                .palette=${FCN_PALETTE}
+                label=${`FCN-${this.variant} prediction`}
+              ></pw-tensor-view>
+            </div>
+            <h3>Streams for “${FCN_CLASSES[this.classIndex] ?? ''}”</h3>
+            <div class="streams">
+              ${STREAMS.filter(([name]) => f.layers[name]).map(
+                ([name, caption]) =>
+                  html`<pw-tensor-view
+                    .tensor=${f.layers[name]}
+                    mode="diverging"
+                    .channel=${this.classIndex}
+                    label=${`${caption}, ${f.layers[name]?.shape[0] ?? 0}×${f.layers[name]?.shape[1] ?? 0}`}
+                  ></pw-tensor-view>`,
+              )}
+            </div>`
+        : nothing
+    }
+    ${statusLine(
+      undefined,
+      error
+        ? ''
+        : progressText(
+            this.figure,
+            (ms) => `Forward pass in ${ms.toFixed(1)} ms`,
+            'Loading the network and computing…',
+          ),
+    )}`;
   }
 }
 
