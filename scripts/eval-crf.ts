@@ -1,14 +1,20 @@
 /**
- * `npm run eval:crf -- [--dir DIR] [--scenes N] [--sweep] [--unnormalized] [--write]`: FCN-8s
- * vs FCN-8s + dense CRF (fast path, default parameters) on held-out test scenes, scored with
- * the project's metrics (FCN score.py definitions).
+ * `npm run eval:crf -- [--dir DIR] [--from K] [--scenes N] [--params JSON] [--sweep]
+ * [--unnormalized] [--write [--variant NAME] [--label TEXT] | --sweep-only]`: FCN-8s vs
+ * FCN-8s + dense CRF (fast path) on held-out test scenes, scored with the project's metrics
+ * (FCN score.py definitions).
  *
  * Scenes come from public/images/scenes (the 24 the pages use) or from DIR, written by
- * `npm run eval -- --dump DIR --scenes 500` (the 500 held-out scenes of the other rows).
- * --unnormalized uses the paper's raw message sums instead of densecrf's per-pixel
- * normalisation (the default). --sweep also scores w1, thetaBeta and thetaAlpha one at a time
- * around the defaults (on the first --sweep-scenes scenes, default 100); --write adds an
- * "8s+crf" row to public/weights/eval.json.
+ * `npm run eval -- --dump DIR --scenes 500` (the 500 held-out scenes of the other rows);
+ * --from K skips the first K, --scenes N stops at scene N. The CRF runs with the defaults, or
+ * with the --params overrides (e.g. '{"thetaBeta":5}'). --unnormalized uses the paper's raw
+ * message sums instead of densecrf's per-pixel normalisation (the default). --sweep also
+ * scores w1, thetaBeta and thetaAlpha one at a time around the defaults, and the other
+ * normalisation, on the first --sweep-scenes scenes (default 100).
+ *
+ * --write adds the row NAME (default "8s+crf") to public/weights/eval.json, with FCN-8s on the
+ * same scenes when they are not all 500; --sweep-only instead writes just the sweep, as the
+ * report's crfSweep.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -22,6 +28,7 @@ import {
   runMeanField,
   unaryFromLogits,
   DEFAULT_CRF_PARAMS,
+  type CrfParams,
   type MeanFieldOptions,
 } from '../src/lib/crf/index';
 
@@ -34,8 +41,14 @@ function argValue(name: string): string | undefined {
   return at > 0 ? process.argv[at + 1] : undefined;
 }
 const limit = Number(argValue('--scenes') ?? NaN);
+const from = Number(argValue('--from') ?? 0);
 const sweepLimit = Number(argValue('--sweep-scenes') ?? 100);
 const normalize = !flag('--unnormalized');
+// The scored setting: the defaults, or these overrides (a JSON object of CrfParams).
+const overrides = JSON.parse(argValue('--params') ?? '{}') as Partial<CrfParams>;
+const variant = argValue('--variant') ?? '8s+crf';
+const rowLabel = argValue('--label');
+const sweepOnly = flag('--sweep-only');
 
 async function fileFetch(url: string): Promise<FetchResponseLike> {
   const bytes = await readFile(url);
@@ -56,11 +69,13 @@ const index = JSON.parse(readFileSync(`${SCENES}/index.json`, 'utf8')) as {
   numClasses: number;
   scenes: { id: string; image: string; label: string }[];
 };
-const scenes = Number.isFinite(limit) && limit > 0 ? index.scenes.slice(0, limit) : index.scenes;
+const scenes = index.scenes.slice(from, Number.isFinite(limit) && limit > 0 ? limit : undefined);
 const L = index.numClasses;
 const weights = await loadFcnWeights('public/weights/model.json', { fetch: fileFetch });
 
-const settings: [string, MeanFieldOptions][] = [['defaults', {}]];
+const settings: [string, MeanFieldOptions][] = [
+  [Object.keys(overrides).length ? JSON.stringify(overrides) : 'defaults', overrides],
+];
 if (flag('--sweep')) {
   // One parameter at a time around the defaults (w1 10, thetaBeta 20, thetaAlpha 60): a full
   // grid is too slow for the CPU backend here.
@@ -130,8 +145,8 @@ base.perClassIU.forEach((iu, c) => {
   const d = iu === null || after === null ? '' : (100 * (after - iu)).toFixed(1);
   console.log(`  ${String(c).padStart(2)} ${pct(iu)} ${pct(after)} ${d}`);
 });
-const sweepBase = segmentationScores(fcnSweepConf);
 const sweep = settings.length > 1 ? sweepConf.map((c) => segmentationScores(c)) : [];
+const sweepBase = sweep.length ? segmentationScores(fcnSweepConf) : base;
 if (sweep.length) {
   console.log(
     `\nsweep on the first ${sweepScenes} scenes: FCN-8s alone mean IU ${pct(sweepBase.meanIU)}`,
@@ -145,45 +160,64 @@ if (sweep.length) {
   });
 }
 
+const sweepRecord = sweep.length
+  ? {
+      scenes: sweepScenes,
+      fcn8sMeanIU: sweepBase.meanIU,
+      settings: settings.map(([name, params], k) => ({
+        name,
+        ...params,
+        meanIU: sweep[k]?.meanIU,
+        pixelAccuracy: sweep[k]?.pixelAccuracy,
+      })),
+      producedBy: `npm run eval:crf -- ${process.argv.slice(2).join(' ')}`,
+    }
+  : undefined;
+
 if (flag('--write')) {
   const report = JSON.parse(readFileSync(EVAL, 'utf8')) as {
     rows: Record<string, unknown>[];
     dataset: { scenes: number };
+    crfSweep?: unknown;
   };
-  const sameAsOthers = scenes.length === report.dataset.scenes && SCENES !== 'public/images/scenes';
-  const row = {
-    variant: '8s+crf',
-    weights: 'float16 (shipped)',
-    crf: { method: 'fast (permutohedral lattice)', normalize, ...DEFAULT_CRF_PARAMS },
-    ...(sameAsOthers
-      ? {}
-      : {
-          scenes: `${scenes.length} committed held-out scenes (${SCENES}), not the ${report.dataset.scenes} of the other rows`,
-          baseline8sOnSameScenes: {
-            meanIU: base.meanIU,
-            pixelAccuracy: base.pixelAccuracy,
-            perClassIU: base.perClassIU,
-          },
-        }),
-    ...crf,
-    confusion: crfConf,
-    ...(sweep.length
-      ? {
-          sweep: {
-            scenes: sweepScenes,
-            fcn8sMeanIU: sweepBase.meanIU,
-            settings: settings.map(([name, params], s) => ({
-              name,
-              ...params,
-              meanIU: sweep[s]?.meanIU,
-              pixelAccuracy: sweep[s]?.pixelAccuracy,
-            })),
-          },
-        }
-      : {}),
-    producedBy: `npm run eval:crf -- ${process.argv.slice(2).join(' ')} (scripts/eval-crf.ts)`,
-  };
-  report.rows = [...report.rows.filter((r) => r.variant !== '8s+crf'), row];
+  if (sweepOnly) {
+    // Only the sweep, as the report's crfSweep (the rows are scored by other runs).
+    if (!sweepRecord) throw new Error('--sweep-only needs --sweep');
+    report.crfSweep = {
+      crf: { method: 'fast (permutohedral lattice)', normalize, ...DEFAULT_CRF_PARAMS },
+      ...sweepRecord,
+    };
+  } else {
+    const sameAsOthers =
+      scenes.length === report.dataset.scenes && SCENES !== 'public/images/scenes';
+    const span = from > 0 ? `scenes ${from + 1}-${from + scenes.length} of ` : '';
+    const row = {
+      variant,
+      ...(rowLabel ? { label: rowLabel } : {}),
+      weights: 'float16 (shipped)',
+      crf: {
+        method: 'fast (permutohedral lattice)',
+        normalize,
+        ...DEFAULT_CRF_PARAMS,
+        ...overrides,
+      },
+      ...(sameAsOthers
+        ? {}
+        : {
+            scenes: `${scenes.length} held-out scenes (${span}${SCENES === 'public/images/scenes' ? 'the committed ones' : `the ${report.dataset.scenes}`}), not the ${report.dataset.scenes} of the other rows`,
+            baseline8sOnSameScenes: {
+              meanIU: base.meanIU,
+              pixelAccuracy: base.pixelAccuracy,
+              perClassIU: base.perClassIU,
+            },
+          }),
+      ...crf,
+      confusion: crfConf,
+      ...(sweepRecord ? { sweep: sweepRecord } : {}),
+      producedBy: `npm run eval:crf -- ${process.argv.slice(2).join(' ')} (scripts/eval-crf.ts)`,
+    };
+    report.rows = [...report.rows.filter((r) => r.variant !== variant), row];
+  }
   writeFileSync(EVAL, JSON.stringify(report, null, 1) + '\n');
-  console.log(`\nwrote the 8s+crf row to ${EVAL}`);
+  console.log(`\nwrote ${sweepOnly ? 'crfSweep' : `the ${variant} row`} to ${EVAL}`);
 }

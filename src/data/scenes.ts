@@ -20,8 +20,20 @@ export interface SceneIndex {
   readonly scenes: readonly SceneEntry[];
 }
 
+/** One CRF setting of a sweep, scored on the sweep's scenes. */
+export interface EvalSweepSetting {
+  readonly name: string;
+  readonly meanIU: number;
+  readonly pixelAccuracy: number;
+}
+
 export interface EvalRow {
   readonly variant: string;
+  /** Display name, when the variant's own reads poorly (e.g. a tuned CRF). */
+  readonly label?: string;
+  /** CRF parameters of a CRF row. */
+  readonly crf?: Readonly<Record<string, unknown>>;
+
   readonly weights?: string;
   readonly pixelAccuracy: number;
   readonly meanAccuracy: number;
@@ -47,6 +59,12 @@ export interface EvalReport {
   };
   readonly rows: readonly EvalRow[];
   readonly classifierAccuracy?: number;
+  /** The CRF's parameter sweep: one parameter at a time around the defaults. */
+  readonly crfSweep?: {
+    readonly scenes: number;
+    readonly fcn8sMeanIU: number;
+    readonly settings: readonly EvalSweepSetting[];
+  };
 }
 
 function readJson<T>(relative: string): T | undefined {
