@@ -28,13 +28,17 @@ export class PwEvalChart extends LitElement {
       { name: r.name, metric: 'mean IU', value: r.meanIU * 100 },
       { name: r.name, metric: 'pixel accuracy', value: r.pixelAccuracy * 100 },
     ]);
+    const names = this.data.map((r) => r.name);
+    // Network names label the rows on the left, in report order; the legend names the bars.
+    const longest = Math.max(0, ...names.map((n) => n.length));
     return (width) => ({
       width,
       height: 60 + 40 * this.data.length,
-      marginLeft: 120,
+      marginLeft: Math.min(Math.max(60, 7 * longest + 12), Math.round(width / 2)),
+      marginRight: 36,
       x: { label: '%', domain: [0, 100], grid: true },
-      y: { label: null },
-      fy: { label: null },
+      y: { axis: null },
+      fy: { label: null, axis: 'left', domain: names },
       color: { legend: true, domain: ['mean IU', 'pixel accuracy'], range: ['#3b74e0', '#e69f00'] },
       marks: [
         Plot.barX(long, { x: 'value', y: 'metric', fy: 'name', fill: 'metric', tip: true }),
