@@ -10,7 +10,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
+import { progressText, rangeControl, selectControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -118,20 +118,12 @@ export class PwBilinearResize extends LitElement {
           value: this.factor,
           onInput: (v) => (this.factor = v),
         })}
-        <label>
-          resizeBilinear convention
-          <select
-            @change=${(e: Event) =>
-              (this.convention = (e.target as HTMLSelectElement).value as Convention)}
-          >
-            ${CONVENTIONS.map(
-              (c) =>
-                html`<option value=${c.value} ?selected=${c.value === this.convention}>
-                  ${c.label}
-                </option>`,
-            )}
-          </select>
-        </label>
+        ${selectControl({
+          label: 'resizeBilinear convention',
+          options: CONVENTIONS,
+          value: this.convention,
+          onChange: (v) => (this.convention = v),
+        })}
       </div>
       ${
         v

@@ -7,7 +7,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
-import { progressText, statusLine } from './templates';
+import { progressText, selectControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
@@ -110,19 +110,12 @@ export class PwLearnedKernels extends LitElement {
     const [change = NaN, mean = NaN, off = NaN] = this.stats ?? [];
     const order = FCN_CLASSES.join(', ');
     return html`<div class="controls">
-        <label>
-          Layer
-          <select
-            @change=${(e: Event) => (this.layer = (e.target as HTMLSelectElement).value as Layer)}
-          >
-            ${LAYERS.map(
-              (l) =>
-                html`<option value=${l.value} ?selected=${l.value === this.layer}>
-                  ${l.label}
-                </option>`,
-            )}
-          </select>
-        </label>
+        ${selectControl({
+          label: 'Layer',
+          options: LAYERS,
+          value: this.layer,
+          onChange: (v) => (this.layer = v),
+        })}
       </div>
       ${
         v

@@ -10,7 +10,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
+import { progressText, rangeControl, selectControl, statusLine } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
@@ -158,20 +158,12 @@ export class PwScanlineSpectrum extends LitElement {
           value: this.factor,
           onInput: (v) => (this.factor = v),
         })}
-        <label>
-          Interpolation filter
-          <select
-            @change=${(e: Event) =>
-              (this.kind = (e.target as HTMLSelectElement).value as InterpolationKind)}
-          >
-            ${KINDS.map(
-              (k) =>
-                html`<option value=${k.value} ?selected=${k.value === this.kind}>
-                  ${k.label}
-                </option>`,
-            )}
-          </select>
-        </label>
+        ${selectControl({
+          label: 'Interpolation filter',
+          options: KINDS,
+          value: this.kind,
+          onChange: (v) => (this.kind = v),
+        })}
       </div>
       ${
         this.figure.value

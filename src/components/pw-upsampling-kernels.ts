@@ -10,7 +10,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, html, nothing } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
+import { progressText, rangeControl, selectControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -88,20 +88,12 @@ export class PwUpsamplingKernels extends LitElement {
           value: this.factor,
           onInput: (v) => (this.factor = v),
         })}
-        <label>
-          Kernel
-          <select
-            @change=${(e: Event) =>
-              (this.kind = (e.target as HTMLSelectElement).value as UpsamplingKernelKind)}
-          >
-            ${KINDS.map(
-              (c) =>
-                html`<option value=${c.value} ?selected=${c.value === this.kind}>
-                  ${c.label}
-                </option>`,
-            )}
-          </select>
-        </label>
+        ${selectControl({
+          label: 'Kernel',
+          options: KINDS,
+          value: this.kind,
+          onChange: (v) => (this.kind = v),
+        })}
       </div>
       ${
         v

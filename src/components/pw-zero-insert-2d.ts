@@ -10,7 +10,7 @@
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
+import { progressText, rangeControl, selectControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -101,20 +101,12 @@ export class PwZeroInsert2d extends LitElement {
           value: this.factor,
           onInput: (v) => (this.factor = v),
         })}
-        <label>
-          Interpolation filter
-          <select
-            @change=${(e: Event) =>
-              (this.kind = (e.target as HTMLSelectElement).value as InterpolationKind)}
-          >
-            ${KINDS.map(
-              (k) =>
-                html`<option value=${k.value} ?selected=${k.value === this.kind}>
-                  ${k.label}
-                </option>`,
-            )}
-          </select>
-        </label>
+        ${selectControl({
+          label: 'Interpolation filter',
+          options: KINDS,
+          value: this.kind,
+          onChange: (v) => (this.kind = v),
+        })}
       </div>
       ${
         f

@@ -73,3 +73,24 @@ export function statusLine(
     ${error ? `${errorPrefix}: ${errorMessage(error)}` : text}
   </p>`;
 }
+
+export interface SelectControl<T extends string> {
+  /** Visible label. */
+  readonly label: string;
+  readonly options: readonly { readonly value: T; readonly label: string }[];
+  readonly value: T;
+  /** Called with the chosen option's value. */
+  readonly onChange: (value: T) => void;
+}
+
+/** A labelled native select (arrow keys step it) over fixed string options. */
+export function selectControl<T extends string>(c: SelectControl<T>): TemplateResult {
+  return html`<label>
+    ${c.label}
+    <select @change=${(e: Event) => c.onChange((e.target as HTMLSelectElement).value as T)}>
+      ${c.options.map(
+        (o) => html`<option value=${o.value} ?selected=${o.value === c.value}>${o.label}</option>`,
+      )}
+    </select>
+  </label>`;
+}
