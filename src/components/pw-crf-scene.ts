@@ -12,14 +12,14 @@
  * Needs the weights in public/weights/; if they cannot load, says so where the figure would be.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import { progressText, statusLine } from './templates';
+import { classMapView, progressText, statusLine } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { loadLabelMap, loadModel } from '../lib/browser/model';
-import { FCN_CLASSES, FCN_PALETTE } from '../lib/classes';
+import { FCN_CLASSES } from '../lib/classes';
 import { confusionTensor } from '../lib/confusion';
 import { segmentationScores } from '../lib/metrics';
 import { DEFAULT_CRF_PARAMS, unaryFromLogits, type CrfMethod } from '../lib/crf/index';
@@ -390,27 +390,9 @@ export class PwCrfScene extends LitElement {
       u && r
         ? html`<div class="panels">
               <pw-tensor-view .tensor=${u.image} mode="rgb" label="Test scene"></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${u.truth}
-                mode="labels"
-                .classNames=${FCN_CLASSES}
-                .palette=${FCN_PALETTE}
-                label="Ground truth"
-              ></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${u.logits}
-                mode="labels"
-                .classNames=${FCN_CLASSES}
-                .palette=${FCN_PALETTE}
-                label="FCN-8s prediction (the unary)"
-              ></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${r.labels}
-                mode="labels"
-                .classNames=${FCN_CLASSES}
-                .palette=${FCN_PALETTE}
-                label=${`CRF after ${this.iterations} iteration${this.iterations === 1 ? '' : 's'}`}
-              ></pw-tensor-view>
+              ${classMapView(u.truth, 'Ground truth')}
+              ${classMapView(u.logits, 'FCN-8s prediction (the unary)')}
+              ${classMapView(r.labels, `CRF after ${this.iterations} iteration${this.iterations === 1 ? '' : 's'}`)}
               <pw-tensor-view
                 .tensor=${r.travel}
                 mode="grey"

@@ -13,7 +13,7 @@
  * be, and the rest of the page keeps working.
  */
 import { LitElement, html, nothing } from 'lit';
-import { progressText, statusLine } from './templates';
+import { classMapView, progressText, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -21,7 +21,6 @@ import { elementStyles } from './shared-styles';
 import { loadModel } from '../lib/browser/model';
 import { disposeFcnResult, fcnForward, type FcnVariant } from '../lib/fcn';
 import type { FcnWeights } from '../lib/weights';
-import { FCN_CLASSES, FCN_PALETTE } from '../lib/classes';
 import type { FeatureLayer } from './pw-feature-grid';
 import './pw-tensor-view';
 import './pw-feature-grid';
@@ -108,13 +107,7 @@ export class PwFcnExplorer extends LitElement {
       f && this.photo.value
         ? html`<div class="panels">
               <pw-tensor-view .tensor=${this.photo.value} mode="rgb" label="Input"></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${f.logits}
-                mode="labels"
-                .classNames=${FCN_CLASSES}
-                .palette=${FCN_PALETTE}
-                label=${`FCN-${this.variant} prediction: hover or use arrow keys for class probabilities`}
-              ></pw-tensor-view>
+              ${classMapView(f.logits, `FCN-${this.variant} prediction: hover or use arrow keys for class probabilities`)}
             </div>
             <h3>Feature maps</h3>
             <pw-feature-grid .layers=${this.featureLayers(f)} layer="pool5"></pw-feature-grid>`

@@ -7,14 +7,14 @@
  * @fires pw-computed - `CustomEvent<{ ms: number; meanIU: number }>` after each new result.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
+import { classMapView, progressText, rangeControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { loadLabelMap, loadModel } from '../lib/browser/model';
 import type { FcnVariant } from '../lib/fcn';
-import { FCN_CLASSES, FCN_PALETTE } from '../lib/classes';
+import { FCN_CLASSES } from '../lib/classes';
 import { confusionTensor } from '../lib/confusion';
 import { segmentationScores, type SegmentationScores } from '../lib/metrics';
 import { fcnFigure } from './pw-fcn-explorer';
@@ -216,20 +216,8 @@ export class PwSkipFusion extends LitElement {
                 mode="rgb"
                 label="Test scene"
               ></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${this.truth.value}
-                mode="labels"
-                .classNames=${FCN_CLASSES}
-                .palette=${FCN_PALETTE}
-                label="Ground truth"
-              ></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${f.logits}
-                mode="labels"
-                .classNames=${FCN_CLASSES}
-                .palette=${FCN_PALETTE}
-                label=${`FCN-${this.variant} prediction`}
-              ></pw-tensor-view>
+              ${classMapView(this.truth.value, 'Ground truth')}
+              ${classMapView(f.logits, `FCN-${this.variant} prediction`)}
             </div>
             <h3>Streams for “${FCN_CLASSES[this.classIndex] ?? ''}”</h3>
             <div class="streams">

@@ -5,7 +5,10 @@
  * progress and errors in the same polite live region.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import type * as tf from '@tensorflow/tfjs-core';
 import { errorMessage, type TaskStatus } from './controllers/tensor-task';
+import { FCN_CLASSES, FCN_PALETTE } from '../lib/classes';
+import './pw-tensor-view';
 
 export interface RangeControl {
   /** Visible label; may hold markup such as `Factor <var>f</var>`. */
@@ -93,4 +96,19 @@ export function selectControl<T extends string>(c: SelectControl<T>): TemplateRe
       )}
     </select>
   </label>`;
+}
+
+/**
+ * A tensor view of FCN class scores or labels in the class palette, with class names (and, for
+ * scores, probabilities) in its hover and keyboard readout.
+ * @param tensor `[H, W, C]` scores (argmax shown) or `[H, W]` class indices.
+ */
+export function classMapView(tensor: tf.Tensor, label: string): TemplateResult {
+  return html`<pw-tensor-view
+    .tensor=${tensor}
+    mode="labels"
+    .classNames=${FCN_CLASSES}
+    .palette=${FCN_PALETTE}
+    label=${label}
+  ></pw-tensor-view>`;
 }
