@@ -17,12 +17,11 @@
  * report's crfSweep.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { PNG } from 'pngjs';
 import { fcnForward, disposeFcnResult } from '../src/lib/fcn';
-import { loadFcnWeights, disposeFcnWeights, type FetchResponseLike } from '../src/lib/weights';
+import { loadFcnWeights, disposeFcnWeights } from '../src/lib/weights';
 import { confusionMatrix, segmentationScores, type ConfusionMatrix } from '../src/lib/metrics';
 import {
   runMeanField,
@@ -31,6 +30,7 @@ import {
   type CrfParams,
   type MeanFieldOptions,
 } from '../src/lib/crf/index';
+import { fileFetch } from './lib/file-fetch';
 
 const SCENES = argValue('--dir') ?? 'public/images/scenes';
 const EVAL = 'public/weights/eval.json';
@@ -49,17 +49,6 @@ const overrides = JSON.parse(argValue('--params') ?? '{}') as Partial<CrfParams>
 const variant = argValue('--variant') ?? '8s+crf';
 const rowLabel = argValue('--label');
 const sweepOnly = flag('--sweep-only');
-
-async function fileFetch(url: string): Promise<FetchResponseLike> {
-  const bytes = await readFile(url);
-  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  return {
-    ok: true,
-    status: 200,
-    json: () => Promise.resolve(JSON.parse(bytes.toString('utf8')) as unknown),
-    arrayBuffer: () => Promise.resolve(ab),
-  };
-}
 
 /** PNG as RGBA bytes. */
 const png = (path: string) => PNG.sync.read(readFileSync(path));

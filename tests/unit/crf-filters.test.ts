@@ -2,15 +2,9 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { PNG } from 'pngjs';
 import { disposeFcnResult, fcnForward } from '../../src/lib/fcn';
-import {
-  disposeFcnWeights,
-  loadFcnWeights,
-  type FcnWeights,
-  type FetchResponseLike,
-} from '../../src/lib/weights';
+import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/weights';
 import { downscaleForCrf } from '../../src/lib/crf-figure';
 import {
   appearanceFeatures,
@@ -27,17 +21,7 @@ import {
   unaryFromLogits,
   type MeanFieldOptions,
 } from '../../src/lib/crf/index';
-
-async function fileFetch(url: string): Promise<FetchResponseLike> {
-  const bytes = await readFile(url);
-  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  return {
-    ok: true,
-    status: 200,
-    json: () => Promise.resolve(JSON.parse(bytes.toString('utf8')) as unknown),
-    arrayBuffer: () => Promise.resolve(ab),
-  };
-}
+import { fileFetch } from '../../scripts/lib/file-fetch';
 
 /** A committed photo, resized to `[size, size, 3]` in [0, 1]. */
 function photo(name: string, size: number): tf.Tensor3D {

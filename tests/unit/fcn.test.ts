@@ -2,12 +2,8 @@ import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposeFcnResult, fcnForward, fixedBilinearUpsample } from '../../src/lib/fcn';
-import {
-  disposeFcnWeights,
-  loadFcnWeights,
-  type FcnWeights,
-  type FetchResponseLike,
-} from '../../src/lib/weights';
+import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/weights';
+import { fileFetch } from '../../scripts/lib/file-fetch';
 
 // train:smoke points these at a fresh temp export; by default the committed ones are checked.
 const WEIGHTS = process.env.PW_WEIGHTS_DIR ?? 'public/weights';
@@ -29,17 +25,6 @@ interface GoldenEntry {
   offset: number;
   byteLength: number;
   range: [number, number];
-}
-
-async function fileFetch(url: string): Promise<FetchResponseLike> {
-  const bytes = await readFile(url);
-  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  return {
-    ok: true,
-    status: 200,
-    json: () => Promise.resolve(JSON.parse(bytes.toString('utf8')) as unknown),
-    arrayBuffer: () => Promise.resolve(ab),
-  };
 }
 
 function halfToFloat(h: number): number {
