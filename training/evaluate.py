@@ -15,6 +15,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def read_bytes(path):
+    with open(path, 'rb') as f:
+        return f.read()
+
+
 def load_export(directory):
     """[(name, float32 array)] from a float16/uint8/float32 tfjs manifest."""
     import numpy as np
@@ -22,7 +27,7 @@ def load_export(directory):
         manifest = json.load(f)['weightsManifest']
     out = []
     for group in manifest:
-        data = b''.join(open(os.path.join(directory, p), 'rb').read() for p in group['paths'])
+        data = b''.join(read_bytes(os.path.join(directory, p)) for p in group['paths'])
         offset = 0
         for e in group['weights']:
             n = int(np.prod(e['shape'])) if e['shape'] else 1
@@ -60,7 +65,10 @@ def main():
     xs = np.round(xs * 255) / 255
     hists = evaluate(lambda x, v: reference_forward(weights, x, v), xs, ys)
     report_path = os.path.join(args.weights, 'eval.json')
-    report = json.load(open(report_path)) if os.path.exists(report_path) else {'rows': []}
+    report = {'rows': []}
+    if os.path.exists(report_path):
+        with open(report_path) as f:
+            report = json.load(f)
     reported = {r['variant']: r for r in report['rows']}
     print(f'{args.scenes} held-out scenes, weights {args.weights}')
     for v, h in hists.items():

@@ -5,6 +5,7 @@ Weight layouts are tfjs's: conv2d kernels [kh, kw, in, out]; conv2dTranspose ker
 (2, 3, 1, 0) maps both). `reference_forward` recomputes the net from those arrays alone with
 plain conv + bias + relu, exactly the operations the TypeScript forward pass performs.
 """
+
 import json
 import os
 
@@ -48,8 +49,7 @@ def tfjs_weights(net):
         conv('score_fr', net.score_fr.weight, net.score_fr.bias)
         out.append(('upscore2/kernel', net.upscore2.weight.permute(2, 3, 1, 0).numpy()))
         conv('score_pool4', net.score_pool4.weight, net.score_pool4.bias)
-        out.append(('upscore_pool4/kernel',
-                    net.upscore_pool4.weight.permute(2, 3, 1, 0).numpy()))
+        out.append(('upscore_pool4/kernel', net.upscore_pool4.weight.permute(2, 3, 1, 0).numpy()))
         conv('score_pool3', net.score_pool3.weight, net.score_pool3.bias)
     return [(n, np.ascontiguousarray(a, dtype=np.float32)) for n, a in out]
 
@@ -59,45 +59,121 @@ def architecture():
     layers = []
     for b, blk in enumerate(BLOCKS, start=1):
         for name, cin, cout in blk:
-            layers.append(dict(name=name, op='conv2d+relu', kernel=[3, 3, cin, cout], stride=1,
-                               padding='same', scale=2 ** (b - 1)))
-        layers.append(dict(name=f'pool{b}', op='maxPool', size=2, stride=2, scale=2 ** b))
+            layers.append(
+                dict(
+                    name=name,
+                    op='conv2d+relu',
+                    kernel=[3, 3, cin, cout],
+                    stride=1,
+                    padding='same',
+                    scale=2 ** (b - 1),
+                )
+            )
+        layers.append(dict(name=f'pool{b}', op='maxPool', size=2, stride=2, scale=2**b))
     c5, fc = BLOCKS[-1][-1][2], None
     layers += [
-        dict(name='fc6', op='conv2d+relu', kernel=[1, 1, c5, 192], stride=1, padding='same',
-             scale=32),
-        dict(name='fc7', op='conv2d+relu', kernel=[1, 1, 192, 192], stride=1, padding='same',
-             scale=32),
+        dict(
+            name='fc6', op='conv2d+relu', kernel=[1, 1, c5, 192], stride=1, padding='same', scale=32
+        ),
+        dict(
+            name='fc7',
+            op='conv2d+relu',
+            kernel=[1, 1, 192, 192],
+            stride=1,
+            padding='same',
+            scale=32,
+        ),
         dict(name='score_fr', op='conv2d', kernel=[1, 1, 192, NUM_CLASSES], scale=32),
-        dict(name='upscore2', op='conv2dTranspose', kernel=[4, 4, 11, 11], stride=2,
-             padding='same', learned=True, init='bilinear', scale=16, cropOffset=0),
-        dict(name='score_pool4', op='conv2d', kernel=[1, 1, BLOCKS[3][-1][2], 11], scale=16,
-             init='zeros'),
+        dict(
+            name='upscore2',
+            op='conv2dTranspose',
+            kernel=[4, 4, 11, 11],
+            stride=2,
+            padding='same',
+            learned=True,
+            init='bilinear',
+            scale=16,
+            cropOffset=0,
+        ),
+        dict(
+            name='score_pool4',
+            op='conv2d',
+            kernel=[1, 1, BLOCKS[3][-1][2], 11],
+            scale=16,
+            init='zeros',
+        ),
         dict(name='fuse_pool4', op='add', inputs=['upscore2', 'score_pool4'], scale=16),
-        dict(name='upscore_pool4', op='conv2dTranspose', kernel=[4, 4, 11, 11], stride=2,
-             padding='same', learned=True, init='bilinear', scale=8, cropOffset=0),
-        dict(name='score_pool3', op='conv2d', kernel=[1, 1, BLOCKS[2][-1][2], 11], scale=8,
-             init='zeros'),
+        dict(
+            name='upscore_pool4',
+            op='conv2dTranspose',
+            kernel=[4, 4, 11, 11],
+            stride=2,
+            padding='same',
+            learned=True,
+            init='bilinear',
+            scale=8,
+            cropOffset=0,
+        ),
+        dict(
+            name='score_pool3',
+            op='conv2d',
+            kernel=[1, 1, BLOCKS[2][-1][2], 11],
+            scale=8,
+            init='zeros',
+        ),
         dict(name='fuse_pool3', op='add', inputs=['upscore_pool4', 'score_pool3'], scale=8),
-        dict(name='upscore32', op='conv2dTranspose', kernel=[64, 64, 11, 11], stride=32,
-             padding='same', learned=False, init='bilinear', variant='32s', input='score_fr',
-             cropOffset=0),
-        dict(name='upscore16', op='conv2dTranspose', kernel=[32, 32, 11, 11], stride=16,
-             padding='same', learned=False, init='bilinear', variant='16s',
-             input='fuse_pool4', cropOffset=0),
-        dict(name='upscore8', op='conv2dTranspose', kernel=[16, 16, 11, 11], stride=8,
-             padding='same', learned=False, init='bilinear', variant='8s', input='fuse_pool3',
-             cropOffset=0),
+        dict(
+            name='upscore32',
+            op='conv2dTranspose',
+            kernel=[64, 64, 11, 11],
+            stride=32,
+            padding='same',
+            learned=False,
+            init='bilinear',
+            variant='32s',
+            input='score_fr',
+            cropOffset=0,
+        ),
+        dict(
+            name='upscore16',
+            op='conv2dTranspose',
+            kernel=[32, 32, 11, 11],
+            stride=16,
+            padding='same',
+            learned=False,
+            init='bilinear',
+            variant='16s',
+            input='fuse_pool4',
+            cropOffset=0,
+        ),
+        dict(
+            name='upscore8',
+            op='conv2dTranspose',
+            kernel=[16, 16, 11, 11],
+            stride=8,
+            padding='same',
+            learned=False,
+            init='bilinear',
+            variant='8s',
+            input='fuse_pool3',
+            cropOffset=0,
+        ),
     ]
     del fc
     return dict(
-        name='pixelwise tiny FCN (VGG-style, 5 blocks)', numClasses=NUM_CLASSES,
-        classes=CLASS_NAMES, input='[1, H, W, 3] float32 RGB in [0, 1], H and W multiples of 32',
-        output='[1, H, W, 11] logits', inputMultiple=32,
-        geometry=('3x3 convs pad 1; 2x2/2 max-pools; transposed convs kernel 2s, stride s, '
-                  "padding s/2 ('same'): n -> s*n exactly and kernel centres land on input "
-                  'cell centres, so every crop offset is 0 (Caffe FCN: pad 100, crops 19/27/31)'),
-        layers=layers)
+        name='pixelwise tiny FCN (VGG-style, 5 blocks)',
+        numClasses=NUM_CLASSES,
+        classes=CLASS_NAMES,
+        input='[1, H, W, 3] float32 RGB in [0, 1], H and W multiples of 32',
+        output='[1, H, W, 11] logits',
+        inputMultiple=32,
+        geometry=(
+            '3x3 convs pad 1; 2x2/2 max-pools; transposed convs kernel 2s, stride s, '
+            "padding s/2 ('same'): n -> s*n exactly and kernel centres land on input "
+            'cell centres, so every crop offset is 0 (Caffe FCN: pad 100, crops 19/27/31)'
+        ),
+        layers=layers,
+    )
 
 
 def write_manifest(weights, out):
@@ -107,15 +183,21 @@ def write_manifest(weights, out):
     for name, a in weights:
         h = a.astype('<f2')
         chunks.append(h.tobytes())
-        entries.append(dict(name=name, shape=list(a.shape), dtype='float32',
-                            quantization=dict(dtype='float16')))
+        entries.append(
+            dict(
+                name=name, shape=list(a.shape), dtype='float32', quantization=dict(dtype='float16')
+            )
+        )
         deq.append((name, h.astype(np.float32)))
     data = b''.join(chunks)
     with open(os.path.join(out, SHARD), 'wb') as f:
         f.write(data)
-    model = dict(format='pixelwise-fcn-weights', generatedBy='training/export.py',
-                 architecture=architecture(),
-                 weightsManifest=[dict(paths=[SHARD], weights=entries)])
+    model = dict(
+        format='pixelwise-fcn-weights',
+        generatedBy='training/export.py',
+        architecture=architecture(),
+        weightsManifest=[dict(paths=[SHARD], weights=entries)],
+    )
     with open(os.path.join(out, 'model.json'), 'w') as f:
         json.dump(model, f, indent=1)
     return deq, len(data)
@@ -132,8 +214,7 @@ def reference_forward(weights, x, variant='8s', acts=None):
         return F.relu(y) if relu else y
 
     def up2(name, h):
-        return F.conv_transpose2d(h, w[name + '/kernel'].permute(3, 2, 0, 1), stride=2,
-                                  padding=1)
+        return F.conv_transpose2d(h, w[name + '/kernel'].permute(3, 2, 0, 1), stride=2, padding=1)
 
     h = x
     for b, blk in enumerate(BLOCKS, start=1):
@@ -161,8 +242,9 @@ def reference_forward(weights, x, variant='8s', acts=None):
 
 def confusion(pred, gt, n=NUM_CLASSES):
     """hist[i, j] = pixels of true class i predicted as j (FCN's fast_hist)."""
-    return np.bincount(n * gt.astype(np.int64).ravel() + pred.ravel(),
-                       minlength=n * n).reshape(n, n)
+    return np.bincount(n * gt.astype(np.int64).ravel() + pred.ravel(), minlength=n * n).reshape(
+        n, n
+    )
 
 
 def scores(hist):
@@ -172,10 +254,13 @@ def scores(hist):
         acc_cls = diag / hist.sum(1)
         iu = diag / (hist.sum(1) + hist.sum(0) - diag)
         freq = hist.sum(1) / hist.sum()
-    return dict(pixelAccuracy=float(diag.sum() / hist.sum()),
-                meanAccuracy=float(np.nanmean(acc_cls)), meanIU=float(np.nanmean(iu)),
-                frequencyWeightedIU=float((freq[freq > 0] * iu[freq > 0]).sum()),
-                perClassIU=[None if np.isnan(v) else float(v) for v in iu])
+    return dict(
+        pixelAccuracy=float(diag.sum() / hist.sum()),
+        meanAccuracy=float(np.nanmean(acc_cls)),
+        meanIU=float(np.nanmean(iu)),
+        frequencyWeightedIU=float((freq[freq > 0] * iu[freq > 0]).sum()),
+        perClassIU=[None if np.isnan(v) else float(v) for v in iu],
+    )
 
 
 def to_nchw(x):
@@ -186,10 +271,10 @@ def evaluate(forward, xs, ys, batch=25):
     hists = {v: np.zeros((NUM_CLASSES, NUM_CLASSES), np.int64) for v in ('32s', '16s', '8s')}
     with torch.no_grad():
         for i in range(0, len(xs), batch):
-            x = to_nchw(xs[i:i + batch])
+            x = to_nchw(xs[i : i + batch])
             for v in hists:
                 pred = forward(x, v).argmax(1).numpy()
-                hists[v] += confusion(pred, ys[i:i + batch])
+                hists[v] += confusion(pred, ys[i : i + batch])
     return hists
 
 
@@ -204,10 +289,17 @@ def write_goldens(deq, fixtures_out, test_photos, te_img, te_lab, scene128, log)
     def put(scene, name, arr, dtype):
         nonlocal offset
         data = np.ascontiguousarray(arr, dtype=dtype).tobytes()
-        index.append(dict(scene=scene, name=name, shape=list(arr.shape),
-                          dtype='float32' if dtype == '<f4' else 'float16', offset=offset,
-                          byteLength=len(data),
-                          range=[float(arr.min()), float(arr.max())]))
+        index.append(
+            dict(
+                scene=scene,
+                name=name,
+                shape=list(arr.shape),
+                dtype='float32' if dtype == '<f4' else 'float16',
+                offset=offset,
+                byteLength=len(data),
+                range=[float(arr.min()), float(arr.max())],
+            )
+        )
         chunks.append(data)
         offset += len(data)
 
@@ -216,12 +308,12 @@ def write_goldens(deq, fixtures_out, test_photos, te_img, te_lab, scene128, log)
 
     with torch.no_grad():
         for s in range(3):
-            put(f'scene{s}', 'input', xs[s:s + 1].astype(np.float32), '<f4')
+            put(f'scene{s}', 'input', xs[s : s + 1].astype(np.float32), '<f4')
             acts = {}
-            reference_forward(deq, to_nchw(xs[s:s + 1]), '8s', acts)
+            reference_forward(deq, to_nchw(xs[s : s + 1]), '8s', acts)
             acts['logits8s'] = acts.pop('logits')
             for v in ('32s', '16s') if s == 0 else ():
-                acts['logits' + v] = reference_forward(deq, to_nchw(xs[s:s + 1]), v)
+                acts['logits' + v] = reference_forward(deq, to_nchw(xs[s : s + 1]), v)
             for name, t in acts.items():
                 put(f'scene{s}', name, nhwc(t), '<f2')
         put('scene128', 'input', scene128.astype(np.float32), '<f4')
@@ -229,9 +321,16 @@ def write_goldens(deq, fixtures_out, test_photos, te_img, te_lab, scene128, log)
     with open(os.path.join(fixtures_out, 'golden.bin'), 'wb') as f:
         f.write(b''.join(chunks))
     with open(os.path.join(fixtures_out, 'golden.json'), 'w') as f:
-        json.dump(dict(seed=GOLDEN_SEED, note='outputs of training/export.py reference_forward '
-                       'with the exported (dequantized float16) weights; NHWC; little-endian',
-                       tensors=index), f, indent=1)
+        json.dump(
+            dict(
+                seed=GOLDEN_SEED,
+                note='outputs of training/export.py reference_forward '
+                'with the exported (dequantized float16) weights; NHWC; little-endian',
+                tensors=index,
+            ),
+            f,
+            indent=1,
+        )
     log(f'goldens: {len(index)} tensors, {offset / 1e6:.2f} MB')
 
 
@@ -243,9 +342,16 @@ def write_metric_fixture(fixtures_out):
         gt = rng.integers(0, k, (h, w))
         pred = np.where(rng.random((h, w)) < 0.6, gt, rng.integers(0, k, (h, w)))
         s = scores(confusion(pred, gt))
-        cases.append(dict(height=h, width=w, gt=gt.ravel().tolist(),
-                          pred=pred.ravel().tolist(),
-                          confusion=confusion(pred, gt).tolist(), **s))
+        cases.append(
+            dict(
+                height=h,
+                width=w,
+                gt=gt.ravel().tolist(),
+                pred=pred.ravel().tolist(),
+                confusion=confusion(pred, gt).tolist(),
+                **s,
+            )
+        )
     with open(os.path.join(fixtures_out, 'metrics.json'), 'w') as f:
         json.dump(dict(numClasses=NUM_CLASSES, cases=cases), f)
 
@@ -256,17 +362,32 @@ def write_scenes(xs, ys, which, scenes_out, n):
     for i in range(n):
         sid = f'scene-{i:02d}'
         Image.fromarray(np.round(xs[i] * 255).astype(np.uint8)).save(
-            os.path.join(scenes_out, sid + '.png'))
+            os.path.join(scenes_out, sid + '.png')
+        )
         Image.fromarray(ys[i]).save(os.path.join(scenes_out, sid + '-label.png'))
-        items.append(dict(id=sid, image=sid + '.png', label=sid + '-label.png',
-                          background=HELDOUT_BACKGROUNDS[which[i]][1],
-                          classesPresent=sorted(int(c) for c in np.unique(ys[i]))))
+        items.append(
+            dict(
+                id=sid,
+                image=sid + '.png',
+                label=sid + '-label.png',
+                background=HELDOUT_BACKGROUNDS[which[i]][1],
+                classesPresent=sorted(int(c) for c in np.unique(ys[i])),
+            )
+        )
     with open(os.path.join(scenes_out, 'index.json'), 'w') as f:
-        json.dump(dict(size=int(xs.shape[1]), numClasses=NUM_CLASSES, classes=CLASS_NAMES,
-                       labelEncoding='8-bit greyscale PNG, pixel value = class index 0..10',
-                       source=f'training/scenes.py make_scenes(seed={EVAL_SEED}), held-out '
-                       'photos, Fashion-MNIST t10k objects; the first scenes of the eval set',
-                       scenes=items), f, indent=1)
+        json.dump(
+            dict(
+                size=int(xs.shape[1]),
+                numClasses=NUM_CLASSES,
+                classes=CLASS_NAMES,
+                labelEncoding='8-bit greyscale PNG, pixel value = class index 0..10',
+                source=f'training/scenes.py make_scenes(seed={EVAL_SEED}), held-out '
+                'photos, Fashion-MNIST t10k objects; the first scenes of the eval set',
+                scenes=items,
+            ),
+            f,
+            indent=1,
+        )
 
 
 def export_all(net, out, scenes_out, fixtures_out, cfg, log, test_photos, te_img, te_lab, info):
@@ -275,10 +396,13 @@ def export_all(net, out, scenes_out, fixtures_out, cfg, log, test_photos, te_img
     with torch.no_grad():
         folded_err = float((net(check, '8s') - reference_forward(weights, check)).abs().max())
     log(f'BatchNorm folding: max |BN net - folded net| = {folded_err:.2e}')
-    assert folded_err < 1e-3, 'BatchNorm folding broke the net'
+    if not folded_err < 1e-3:
+        raise RuntimeError(f'BatchNorm folding broke the net: max error {folded_err:.2e}')
     deq, nbytes = write_manifest(weights, out)
-    log(f'manifest: {len(weights)} tensors, {sum(a.size for _, a in weights)} weights, '
-        f'{nbytes} bytes (float16)')
+    log(
+        f'manifest: {len(weights)} tensors, {sum(a.size for _, a in weights)} weights, '
+        f'{nbytes} bytes (float16)'
+    )
 
     size = cfg['size'] if cfg['size'] >= 128 else 128
     xs, ys, which = make_scenes(EVAL_SEED, cfg['eval_scenes'], test_photos, te_img, te_lab, size)
@@ -290,23 +414,37 @@ def export_all(net, out, scenes_out, fixtures_out, cfg, log, test_photos, te_img
     for v in ('32s', '16s', '8s'):
         s = scores(deq_h[v])
         f = scores(float_h[v])
-        rows.append(dict(variant=v, weights='float16 (shipped)', **s,
-                         confusion=deq_h[v].tolist()))
-        quant[v] = dict(meanIUFloat32=f['meanIU'], meanIUFloat16=s['meanIU'],
-                        deltaPoints=100 * (s['meanIU'] - f['meanIU']))
-        log(f'FCN-{v}: mean IU {s["meanIU"]:.4f}  pixel acc {s["pixelAccuracy"]:.4f}  '
-            f'(float32 {f["meanIU"]:.4f})')
+        rows.append(dict(variant=v, weights='float16 (shipped)', **s, confusion=deq_h[v].tolist()))
+        quant[v] = dict(
+            meanIUFloat32=f['meanIU'],
+            meanIUFloat16=s['meanIU'],
+            deltaPoints=100 * (s['meanIU'] - f['meanIU']),
+        )
+        log(
+            f'FCN-{v}: mean IU {s["meanIU"]:.4f}  pixel acc {s["pixelAccuracy"]:.4f}  '
+            f'(float32 {f["meanIU"]:.4f})'
+        )
     report = dict(
-        dataset=dict(name='fashion scenes (held-out)', scenes=len(xs), size=size,
-                     seed=EVAL_SEED, backgrounds=[n for _, n in HELDOUT_BACKGROUNDS],
-                     objects='Fashion-MNIST t10k', classes=CLASS_NAMES,
-                     metrics='FCN score.py: confusion over all pixels of all scenes; IU = '
-                     'TP/(TP+FP+FN); meanIU = nanmean over classes'),
-        rows=rows, classifierAccuracy=info['classifierAccuracy'],
-        classifierTest=dict(patches=info['classifierTestPatches'],
-                            note='32x32 patches, held-out photos, t10k objects, 11 classes'),
+        dataset=dict(
+            name='fashion scenes (held-out)',
+            scenes=len(xs),
+            size=size,
+            seed=EVAL_SEED,
+            backgrounds=[n for _, n in HELDOUT_BACKGROUNDS],
+            objects='Fashion-MNIST t10k',
+            classes=CLASS_NAMES,
+            metrics='FCN score.py: confusion over all pixels of all scenes; IU = '
+            'TP/(TP+FP+FN); meanIU = nanmean over classes',
+        ),
+        rows=rows,
+        classifierAccuracy=info['classifierAccuracy'],
+        classifierTest=dict(
+            patches=info['classifierTestPatches'],
+            note='32x32 patches, held-out photos, t10k objects, 11 classes',
+        ),
         quantization=dict(dtype='float16', bytes=nbytes, perVariant=quant),
-        training=info['training'])
+        training=info['training'],
+    )
     with open(os.path.join(out, 'eval.json'), 'w') as f:
         json.dump(report, f, indent=1)
     write_scenes(xs, ys, which, scenes_out, cfg['public_scenes'])

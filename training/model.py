@@ -8,12 +8,15 @@ Geometry ('same' everywhere, so no crops are needed; every crop offset is 0):
   upsampled maps line up with pool4/pool3 and the input without any offset. (Caffe FCN instead
   pads the input by 100 and crops 19 / 27 / 31 pixels; here those offsets are all zero.)
 """
+
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-NUM_CLASSES = 11
+from scenes import CLASS_NAMES
+
+NUM_CLASSES = len(CLASS_NAMES)
 # (name, in, out) per conv; each block ends in a 2x2 max-pool named pool<k>.
 BLOCKS = [
     [('conv1_1', 3, 16)],
@@ -33,7 +36,8 @@ def upsample_filt(size):
     center = factor - 1 if size % 2 == 1 else factor - 0.5
     og = np.ogrid[:size, :size]
     return ((1 - abs(og[0] - center) / factor) * (1 - abs(og[1] - center) / factor)).astype(
-        np.float32)
+        np.float32
+    )
 
 
 def bilinear_weight(channels, size):

@@ -17,7 +17,6 @@ STDLIB_DIR = os.path.join(REPO, 'node_modules', '@stdlib')
 
 CLASS_NAMES = ['background', 'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal',
                'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
-NUM_CLASSES = 11
 
 # Training never sees the held-out photos; test scenes use only them (and the t10k objects).
 TRAIN_BACKGROUNDS = [

@@ -4,14 +4,18 @@ Usage (from the repo root):
   /usr/bin/python3 training/train.py                 # full run -> public/weights, scenes, goldens
   /usr/bin/python3 training/train.py --smoke --out /tmp/pw-smoke   # tiny run into a temp dir
 """
+
 import argparse
+import math
 import os
 import sys
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-APT_HINT = ('apt-get install -y python3-torch python3-numpy python3-pil dataset-fashion-mnist '
-            'python3-skimage')
+APT_HINT = (
+    'apt-get install -y python3-torch python3-numpy python3-pil dataset-fashion-mnist '
+    'python3-skimage'
+)
 
 
 def check_environment():
@@ -25,31 +29,47 @@ def check_environment():
     if not missing:
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         from scenes import TRAIN_BACKGROUNDS, HELDOUT_BACKGROUNDS, FASHION_DIR, background_path
+
         if not os.path.exists(os.path.join(FASHION_DIR, 'train-images-idx3-ubyte.gz')):
             missing.append('Fashion-MNIST under ' + FASHION_DIR)
         for src, name in TRAIN_BACKGROUNDS + HELDOUT_BACKGROUNDS:
             if not os.path.exists(background_path(src, name)):
                 missing.append('photo ' + background_path(src, name))
     if missing:
-        sys.stderr.write('training cannot run; missing: ' + '; '.join(missing) + '\n'
-                         'install with: ' + APT_HINT + '\n'
-                         '(the @stdlib photos come with `npm ci`)\n')
+        sys.stderr.write(
+            'training cannot run; missing: ' + '; '.join(missing) + '\n'
+            'install with: ' + APT_HINT + '\n'
+            '(the @stdlib photos come with `npm ci`)\n'
+        )
         sys.exit(2)
 
 
-FULL = dict(clf_steps=2000, clf_batch=128, seg_batch=12, size=128,
-            steps={'32s': 4000, '16s': 800, '8s': 800},
-            lr={'clf': 3e-3, '32s': 1e-3, '16s': 3e-3, '8s': 3e-3},
-            eval_scenes=500, clf_test=3000, public_scenes=24)
-SMOKE = dict(clf_steps=12, clf_batch=32, seg_batch=4, size=64,
-             steps={'32s': 6, '16s': 6, '8s': 6},
-             lr={'clf': 3e-3, '32s': 1e-3, '16s': 3e-3, '8s': 3e-3},
-             eval_scenes=16, clf_test=64, public_scenes=3)
+FULL = dict(
+    clf_steps=2000,
+    clf_batch=128,
+    seg_batch=12,
+    size=128,
+    steps={'32s': 4000, '16s': 800, '8s': 800},
+    lr={'clf': 3e-3, '32s': 1e-3, '16s': 3e-3, '8s': 3e-3},
+    eval_scenes=500,
+    clf_test=3000,
+    public_scenes=24,
+)
+SMOKE = dict(
+    clf_steps=12,
+    clf_batch=32,
+    seg_batch=4,
+    size=64,
+    steps={'32s': 6, '16s': 6, '8s': 6},
+    lr={'clf': 3e-3, '32s': 1e-3, '16s': 3e-3, '8s': 3e-3},
+    eval_scenes=16,
+    clf_test=64,
+    public_scenes=3,
+)
 
 
 def cosine_lr(opt, base, step, total, warmup=50):
-    lr = base * min(1.0, (step + 1) / warmup) * 0.5 * (1 + __import__('math').cos(
-        __import__('math').pi * step / total))
+    lr = base * min(1.0, (step + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * step / total))
     for g in opt.param_groups:
         g['lr'] = lr
 
@@ -58,14 +78,26 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--smoke', action='store_true', help='tiny data, a few steps')
     ap.add_argument('--out', default=os.path.join(REPO, 'public', 'weights'))
-    ap.add_argument('--scenes-out', default=None, help='default: public/images/scenes (full) '
-                    'or <out>/scenes (smoke)')
-    ap.add_argument('--fixtures-out', default=None, help='default: tests/fixtures/fcn (full) '
-                    'or <out>/fixtures (smoke)')
+    ap.add_argument(
+        '--scenes-out',
+        default=None,
+        help='default: public/images/scenes (full) or <out>/scenes (smoke)',
+    )
+    ap.add_argument(
+        '--fixtures-out',
+        default=None,
+        help='default: tests/fixtures/fcn (full) or <out>/fixtures (smoke)',
+    )
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--clf-steps', type=int, default=None, help='override classifier steps')
-    ap.add_argument('--steps', type=int, nargs=3, default=None, metavar=('S32', 'S16', 'S8'),
-                    help='override FCN-32s/16s/8s steps')
+    ap.add_argument(
+        '--steps',
+        type=int,
+        nargs=3,
+        default=None,
+        metavar=('S32', 'S16', 'S8'),
+        help='override FCN-32s/16s/8s steps',
+    )
     # One thread: on this shared 2-core machine a second torch thread that has to wait for a
     # busy core made steps 10x slower (1.2 s vs 0.075 s per classifier step, measured).
     ap.add_argument('--threads', type=int, default=1)
@@ -76,8 +108,14 @@ def main():
     import torch
     import torch.nn.functional as F
     from model import Classifier, FCN
-    from scenes import (TRAIN_BACKGROUNDS, HELDOUT_BACKGROUNDS, load_backgrounds, load_fashion,
-                        make_patch, make_scene)
+    from scenes import (
+        TRAIN_BACKGROUNDS,
+        HELDOUT_BACKGROUNDS,
+        load_backgrounds,
+        load_fashion,
+        make_patch,
+        make_scene,
+    )
     import export
 
     torch.set_num_threads(args.threads)
@@ -86,7 +124,7 @@ def main():
     if args.clf_steps:
         cfg['clf_steps'] = args.clf_steps
     if args.steps:
-        cfg['steps'] = dict(zip(('32s', '16s', '8s'), args.steps))
+        cfg['steps'] = dict(zip(('32s', '16s', '8s'), args.steps, strict=True))
     if args.smoke:
         scenes_out = args.scenes_out or os.path.join(args.out, 'scenes')
         fixtures_out = args.fixtures_out or os.path.join(args.out, 'fixtures')
@@ -106,11 +144,12 @@ def main():
     if args.smoke:
         tr_img, tr_lab = tr_img[:2000], tr_lab[:2000]
     rng = np.random.default_rng(args.seed)
-    log(f'data: {len(tr_img)} train objects, {len(train_photos)} train photos, '
-        f'{len(test_photos)} held-out photos')
+    log(
+        f'data: {len(tr_img)} train objects, {len(train_photos)} train photos, '
+        f'{len(test_photos)} held-out photos'
+    )
 
-    def to_nchw(x):
-        return torch.from_numpy(np.ascontiguousarray(x)).permute(0, 3, 1, 2).contiguous()
+    to_nchw = export.to_nchw
 
     # 1. Classifier on single objects / background patches (the "pretrained" encoder).
     clf = Classifier()
@@ -141,8 +180,11 @@ def main():
     # score, the score starting at zero) on top of the frozen net, so ONE weight file holds
     # the three nets exactly as trained: 32s, 16s and 8s differ only by their skip streams.
     net = FCN.from_classifier(clf)
-    new_layers = {'32s': None, '16s': ('upscore2', 'score_pool4'),
-                  '8s': ('upscore_pool4', 'score_pool3')}
+    new_layers = {
+        '32s': None,
+        '16s': ('upscore2', 'score_pool4'),
+        '8s': ('upscore_pool4', 'score_pool3'),
+    }
     seg_seconds = {}
     for variant in ('32s', '16s', '8s'):
         ts = time.time()
@@ -159,8 +201,10 @@ def main():
         opt = torch.optim.Adam(params, cfg['lr'][variant])
         n = cfg['steps'][variant]
         for step in range(n):
-            batch = [make_scene(rng, train_photos, tr_img, tr_lab, cfg['size'])
-                     for _ in range(cfg['seg_batch'])]
+            batch = [
+                make_scene(rng, train_photos, tr_img, tr_lab, cfg['size'])
+                for _ in range(cfg['seg_batch'])
+            ]
             x = to_nchw(np.stack([b[0] for b in batch]))
             y = torch.from_numpy(np.stack([b[1] for b in batch]).astype(np.int64))
             cosine_lr(opt, cfg['lr'][variant], step, n)
@@ -173,24 +217,42 @@ def main():
         seg_seconds[variant] = time.time() - ts
     net.eval()
     # Checkpoint outside the repo (not shipped; the manifest is the product).
-    torch.save(net.state_dict(), os.path.join(args.out if args.smoke else '/tmp',
-                                              'pixelwise-fcn.pt'))
+    torch.save(
+        net.state_dict(), os.path.join(args.out if args.smoke else '/tmp', 'pixelwise-fcn.pt')
+    )
     train_seconds = time.time() - t0
     log(f'training done in {train_seconds:.0f}s')
 
     export.export_all(
-        net=net, out=args.out, scenes_out=scenes_out, fixtures_out=fixtures_out, cfg=cfg, log=log,
-        test_photos=test_photos, te_img=te_img, te_lab=te_lab,
-        info=dict(classifierAccuracy=clf_acc, classifierTestPatches=cfg['clf_test'],
-                  training=dict(seconds=round(train_seconds, 1),
-                                classifierSeconds=round(clf_seconds, 1),
-                                stageSeconds={k: round(v, 1) for k, v in seg_seconds.items()},
-                                classifierSteps=cfg['clf_steps'],
-                                classifierBatch=cfg['clf_batch'],
-                                steps=cfg['steps'], batch=cfg['seg_batch'],
-                                sceneSize=cfg['size'], learningRates=cfg['lr'],
-                                optimizer='Adam, linear warm-up 50 steps + cosine decay',
-                                threads=args.threads, smoke=args.smoke, seed=args.seed)))
+        net=net,
+        out=args.out,
+        scenes_out=scenes_out,
+        fixtures_out=fixtures_out,
+        cfg=cfg,
+        log=log,
+        test_photos=test_photos,
+        te_img=te_img,
+        te_lab=te_lab,
+        info=dict(
+            classifierAccuracy=clf_acc,
+            classifierTestPatches=cfg['clf_test'],
+            training=dict(
+                seconds=round(train_seconds, 1),
+                classifierSeconds=round(clf_seconds, 1),
+                stageSeconds={k: round(v, 1) for k, v in seg_seconds.items()},
+                classifierSteps=cfg['clf_steps'],
+                classifierBatch=cfg['clf_batch'],
+                steps=cfg['steps'],
+                batch=cfg['seg_batch'],
+                sceneSize=cfg['size'],
+                learningRates=cfg['lr'],
+                optimizer='Adam, linear warm-up 50 steps + cosine decay',
+                threads=args.threads,
+                smoke=args.smoke,
+                seed=args.seed,
+            ),
+        ),
+    )
     log('all done')
 
 
