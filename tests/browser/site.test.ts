@@ -118,7 +118,7 @@ describe('with WebGL (SwiftShader)', () => {
     await context.close();
   });
 
-  it('screenshots every page at 390x844 and 1280x800', async () => {
+  it('screenshots every page at 390x844 and 1280x800, none wider than its viewport', async () => {
     for (const lesson of LESSONS) {
       for (const [w, h] of [
         [390, 844],
@@ -131,6 +131,11 @@ describe('with WebGL (SwiftShader)', () => {
         await waitForIdle(page);
         const name = lesson.href === '/' ? 'home' : lesson.href.replaceAll('/', '');
         await page.screenshot({ path: screenshotPath(`${name}-${w}`), fullPage: true });
+        // Nothing may push the page sideways: a reader on a phone never scrolls horizontally.
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        expect(overflow, `${lesson.href} at ${w} px overflows by ${overflow} px`).toBe(0);
         await context.close();
       }
     }
