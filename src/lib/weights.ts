@@ -4,7 +4,33 @@
  * the problem: an HTTP failure, a missing tensor, a wrong shape, a truncated shard.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as z from 'zod/mini';
 import { NUM_FCN_CLASSES } from './classes';
+
+/** The part of a tfjs `model.json` the loader reads, checked before any shard is fetched. */
+const ManifestSchema = z.object({
+  weightsManifest: z
+    .array(
+      z.object({
+        paths: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+        weights: z.array(
+          z.object({
+            name: z.string(),
+            shape: z.array(z.int().check(z.nonnegative())),
+            dtype: z.enum(['float32', 'int32', 'bool', 'string', 'complex64']),
+            quantization: z.optional(
+              z.object({
+                dtype: z.enum(['float16', 'uint8', 'uint16']),
+                min: z.optional(z.number()),
+                scale: z.optional(z.number()),
+              }),
+            ),
+          }),
+        ),
+      }),
+    )
+    .check(z.minLength(1)),
+});
 
 /** The encoder's five blocks: their 3x3 conv+relu layers; each block ends in a 2x2/2 max-pool. */
 export const FCN_BLOCKS: readonly (readonly string[])[] = [
@@ -89,15 +115,19 @@ export async function loadFcnWeights(
   } catch (e) {
     throw new Error(`invalid weights manifest ${manifestUrl}: not JSON`, { cause: e });
   }
-  const groups = (json as { weightsManifest?: unknown }).weightsManifest;
-  if (!Array.isArray(groups) || groups.length === 0) {
-    throw new Error(`invalid weights manifest ${manifestUrl}: no weightsManifest array`);
+  const parsed = ManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const where = parsed.error.issues[0]?.path.join('.') || 'weightsManifest';
+    throw new Error(
+      `invalid weights manifest ${manifestUrl}: ${where}: ${parsed.error.issues[0]?.message ?? 'bad value'}`,
+    );
   }
+  const groups = parsed.data.weightsManifest as tf.io.WeightsManifestConfig;
   const base = manifestUrl.slice(0, manifestUrl.lastIndexOf('/') + 1);
   const tensors = new Map<string, tf.Tensor>();
   let byteLength = 0;
   try {
-    for (const [g, group] of (groups as tf.io.WeightsManifestConfig).entries()) {
+    for (const [g, group] of groups.entries()) {
       checkEntries(manifestUrl, group.weights);
       const buffers = await Promise.all(
         group.paths.map(async (p) => (await fetchOk(fetchFn, base + p)).arrayBuffer()),

@@ -151,6 +151,29 @@ describe('loadFcnWeights', () => {
     const notJson = fileFetch((u, b) => (u.endsWith('.json') ? Buffer.from('<html>') : b));
     await expect(loadFcnWeights(MANIFEST, { fetch: notJson })).rejects.toThrow(/not JSON/);
     const empty = fileFetch((u, b) => (u.endsWith('.json') ? Buffer.from('{}') : b));
-    await expect(loadFcnWeights(MANIFEST, { fetch: empty })).rejects.toThrow(/no weightsManifest/);
+    await expect(loadFcnWeights(MANIFEST, { fetch: empty })).rejects.toThrow(
+      /invalid weights manifest .*: weightsManifest: /,
+    );
+  });
+
+  it('names the field when a manifest entry has the wrong type (checked by a schema, not cast)', async () => {
+    const badShape = fileFetch((u, b) => {
+      if (!u.endsWith('.json')) return b;
+      const m = JSON.parse(b.toString()) as {
+        weightsManifest: { weights: { shape: unknown[] }[] }[];
+      };
+      const first = m.weightsManifest[0]?.weights[0];
+      if (first) first.shape = ['3', 3, 3, 16];
+      return Buffer.from(JSON.stringify(m));
+    });
+    await expect(loadFcnWeights(MANIFEST, { fetch: badShape })).rejects.toThrow(
+      /invalid weights manifest .*: weightsManifest\.0\.weights\.0\.shape\.0: /,
+    );
+    const noPaths = fileFetch((u, b) =>
+      u.endsWith('.json') ? Buffer.from('{"weightsManifest":[{"paths":[],"weights":[]}]}') : b,
+    );
+    await expect(loadFcnWeights(MANIFEST, { fetch: noPaths })).rejects.toThrow(
+      /weightsManifest\.0\.paths: /,
+    );
   });
 });
