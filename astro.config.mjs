@@ -3,12 +3,13 @@ import { defineConfig } from 'astro/config';
 
 // Where the site is published, chosen at build time (README, "Publishing"):
 // PIXELWISE_BASE is the sub-path it is served from (`/pixelwise/` for a GitHub Pages project
-// site; `astro build --base /x/` overrides it), PIXELWISE_SITE the origin (`https://user.github.io`).
+// site; `astro build --base /x/` overrides it), PIXELWISE_SITE the origin (`https://user.github.io`;
+// pages then name their canonical URL).
 // Every URL the site emits goes through src/lib/url.ts, which reads the base back.
 
 // Static site: every page is prerendered; live figures are Lit elements loaded by page scripts.
 export default defineConfig({
-  site: process.env.PIXELWISE_SITE || 'http://localhost',
+  ...(process.env.PIXELWISE_SITE ? { site: process.env.PIXELWISE_SITE } : {}),
   base: process.env.PIXELWISE_BASE || '/',
   output: 'static',
   trailingSlash: 'ignore',
