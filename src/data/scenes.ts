@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PickerItem } from '../components/pw-image-picker';
+import { withBase } from '../lib/url';
 
 export interface SceneEntry {
   readonly id: string;
@@ -77,11 +78,11 @@ export const SCENES: SceneIndex | undefined = readJson<SceneIndex>('images/scene
 export const EVAL_REPORT: EvalReport | undefined = readJson<EvalReport>('weights/eval.json');
 
 export function sceneUrl(scene: SceneEntry): string {
-  return `/images/scenes/${scene.image}`;
+  return withBase(`images/scenes/${scene.image}`);
 }
 
 export function sceneLabelUrl(scene: SceneEntry): string {
-  return `/images/scenes/${scene.label}`;
+  return withBase(`images/scenes/${scene.label}`);
 }
 
 /** Picker items for the first `count` scenes, each carrying its ground-truth label URL. */

@@ -7,6 +7,7 @@
  * every tensor on it is gone: a 'lost' event says so, and the status element offers a reload.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { withBase } from '../url';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
 
@@ -108,7 +109,7 @@ async function startWasm(notice: string): Promise<BackendInfo | undefined> {
   emit({ phase: 'loading', message: 'Loading the WebAssembly backend…' });
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(`${import.meta.env.BASE_URL.replace(/\/?$/, '/')}tfjs-wasm/`);
+    wasm.setWasmPaths(withBase('tfjs-wasm/'));
     if (await tryBackend('wasm')) return { name: 'wasm', notice };
   } catch {
     // The caller falls through to the next backend.

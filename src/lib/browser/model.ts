@@ -6,11 +6,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadFcnWeights, type FcnWeights } from '../weights';
 import { ensureBackend } from './backend';
 import { loadImage } from './image';
+import { withBase } from '../url';
 
 let loading: Promise<FcnWeights> | undefined;
 
 /** URL of the weights manifest. */
-export const MODEL_URL = `${import.meta.env.BASE_URL.replace(/\/?$/, '/')}weights/model.json`;
+export const MODEL_URL = withBase('weights/model.json');
 
 /** Loads (once) the FCN weights on the page's backend. Rejects with a readable message. */
 export function loadModel(): Promise<FcnWeights> {
