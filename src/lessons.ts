@@ -1,6 +1,7 @@
 /** The lessons in reading order; the layout builds navigation and previous/next links from it. */
 // `.ts` extension: the bench scripts import this module in plain Node.
 import { withBase } from './lib/url.ts';
+import { invalid } from './lib/validate.ts';
 
 export interface Lesson {
   /** The page's route relative to the site root, with a trailing slash (`''` for the home page). */
@@ -50,12 +51,14 @@ export const LESSONS: readonly Lesson[] = LESSON_LIST.map((l) => ({
   href: withBase(l.path),
 }));
 
-/** The lesson before and after the one at `path`, if any. */
+/** The lesson before and after the one at `path`, if any; a path not in LESSONS throws. */
 export function neighbours(path: string): { prev?: Lesson; next?: Lesson } {
   const i = LESSONS.findIndex((l) => l.path === path);
+  if (i < 0)
+    invalid('path', path, `one of ${LESSONS.map((l) => JSON.stringify(l.path)).join(', ')}`);
   const out: { prev?: Lesson; next?: Lesson } = {};
   const prev = i > 0 ? LESSONS[i - 1] : undefined;
-  const next = i >= 0 ? LESSONS[i + 1] : undefined;
+  const next = LESSONS[i + 1];
   if (prev) out.prev = prev;
   if (next) out.next = next;
   return out;

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BASE_PATH, withBase } from '../../src/lib/url';
-import { LESSONS } from '../../src/lessons';
+import { LESSONS, neighbours } from '../../src/lessons';
 
 /**
  * Root-absolute URL literals in source text, comments removed: a quote, backtick or `url(`
@@ -49,6 +49,13 @@ describe('withBase', () => {
   it('gives every lesson its URL from its path', () => {
     expect(LESSONS.map((l) => l.href)).toEqual(LESSONS.map((l) => `/${l.path}`));
     expect(new Set(LESSONS.map((l) => l.path)).size).toBe(LESSONS.length);
+  });
+
+  it("finds a lesson's neighbours by its path, and refuses a root-absolute one", () => {
+    const { prev, next } = neighbours('pooling/');
+    expect([prev?.path, next?.path]).toEqual(['', 'zero-insertion/']);
+    expect(neighbours('').prev).toBeUndefined();
+    expect(() => neighbours('/pooling/')).toThrow('invalid path: "/pooling/"');
   });
 });
 
