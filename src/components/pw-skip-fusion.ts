@@ -274,12 +274,12 @@ export class PwSkipFusion extends LitElement {
     return html`<div class="controls">
       <label
         >Scene
-        <select class="scene" @change=${this.onScene}>
+        <select class="scene" @change=${this.onScene} .value=${String(this.scene)}>
           ${this.items.map((s, i) => html`<option value=${i} ?selected=${i === this.scene}>${s.title}</option>`)}
         </select></label
       >
       ${rangeControl({
-        label: html`pool4 skip weight <var>w</var>₄`,
+        label: html`<span>pool4 skip weight <var>w</var>₄</span>`,
         name: 'pool4',
         min: 0,
         max: 2,
@@ -289,7 +289,7 @@ export class PwSkipFusion extends LitElement {
         onInput: (v) => (this.pool4 = v),
       })}
       ${rangeControl({
-        label: html`pool3 skip weight <var>w</var>₃`,
+        label: html`<span>pool3 skip weight <var>w</var>₃</span>`,
         name: 'pool3',
         min: 0,
         max: 2,
@@ -315,7 +315,7 @@ export class PwSkipFusion extends LitElement {
       </fieldset>
       <label
         >for class
-        <select class="class" @change=${this.onClass}>
+        <select class="class" @change=${this.onClass} .value=${String(shown)}>
           ${FCN_CLASSES.map((name, k) => html`<option value=${k} ?selected=${k === shown}>${name}</option>`)}
         </select></label
       >
