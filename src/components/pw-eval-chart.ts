@@ -3,7 +3,7 @@
  *
  * @attr data - JSON array of `{ name, meanIU, pixelAccuracy }` (fractions 0..1).
  */
-import { LitElement, html } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import * as Plot from '@observablehq/plot';
 import type { ChartOptions } from './pw-chart';
 import './pw-chart';
@@ -18,9 +18,16 @@ export class PwEvalChart extends LitElement {
   static override properties = { data: { type: Array } };
   declare data: Row[];
 
+  /** Built when `data` changes, so pw-chart redraws only then (not on every render). */
+  private chartOptions: ChartOptions | undefined;
+
   constructor() {
     super();
     this.data = [];
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('data') || !this.chartOptions) this.chartOptions = this.options();
   }
 
   private options(): ChartOptions {
@@ -55,7 +62,7 @@ export class PwEvalChart extends LitElement {
 
   override render() {
     return html`<pw-chart
-      .options=${this.options()}
+      .options=${this.chartOptions}
       label="Mean IU and pixel accuracy of each network"
     ></pw-chart>`;
   }

@@ -1,12 +1,18 @@
 /**
- * @summary FCN-32s, 16s and 8s side by side on test scenes with ground truth: every stream's
- * score map and the fused sums for one class, skip-weight sliders, and this image's IU live.
+ * @summary FCN-32s, 16s and 8s side by side on a test scene with its ground truth and each
+ * network's mean IU on it; below, one network's streams for one class on one shared colour
+ * scale, with each stream's largest magnitude as a bar; skip-weight sliders.
  *
  * @attr items - JSON array of `{ id, title, src, label }` test scenes (label = ground-truth PNG).
- * @attr variant - '32s' | '16s' | '8s' (default '8s').
- * @fires pw-computed - `CustomEvent<{ ms: number; meanIU: number }>` after each new result.
+ * @attr scene - index of the scene shown (default 0).
+ * @attr variant - whose streams are shown: '32s' | '16s' | '8s' (default '8s').
+ * @attr pool4 - skip weight w₄ on score_pool4 (FCN-16s and 8s), 0..2, default 1 (as trained).
+ * @attr pool3 - skip weight w₃ on score_pool3 (FCN-8s), 0..2, default 1.
+ * @attr class-index - class whose streams are shown; -1 (default) = the scene's largest object.
+ * @fires pw-computed - `CustomEvent<{ ms: number; meanIU: number; meanIUs: number[] }>` after
+ *   each new result: mean IU of `variant`, and of 32s, 16s, 8s in that order.
  */
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { classMapView, progressText, rangeControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
@@ -15,9 +21,16 @@ import { elementStyles } from './shared-styles';
 import { loadLabelMap, loadModel } from '../lib/browser/model';
 import type { FcnVariant } from '../lib/fcn';
 import { FCN_CLASSES } from '../lib/classes';
-import { confusionTensor } from '../lib/confusion';
-import { segmentationScores, type SegmentationScores } from '../lib/metrics';
-import { fcnFigure } from './pw-fcn-explorer';
+import { segmentationScores } from '../lib/metrics';
+import {
+  SKIP_STREAMS,
+  SKIP_VARIANTS,
+  STREAMS_OF,
+  skipFusionFigure,
+  type SkipFusionResult,
+  type SkipStream,
+} from '../lib/skip-fusion';
+import type { Range } from '../lib/colormap';
 import './pw-tensor-view';
 
 interface SceneItem {
@@ -27,16 +40,30 @@ interface SceneItem {
   readonly label: string;
 }
 
-/** Stages shown as streams, in the order the data flows, with what each one is. */
-const STREAMS: readonly (readonly [string, string])[] = [
-  ['score_fr', 'score_fr: coarse scores from fc7 (stride 32)'],
-  ['upscore2', 'upscore2: coarse scores, 2× deconvolution'],
-  ['score_pool4', 'score_pool4: 1×1 scores from pool4 (stride 16)'],
-  ['fuse_pool4', 'fuse_pool4 = upscore2 + w₄ · score_pool4'],
-  ['upscore_pool4', 'upscore_pool4: fused, 2× deconvolution'],
-  ['score_pool3', 'score_pool3: 1×1 scores from pool3 (stride 8)'],
-  ['fuse_pool3', 'fuse_pool3 = upscore_pool4 + w₃ · score_pool3'],
-];
+/** What each stream is, for its caption. */
+const CAPTIONS: Readonly<Record<SkipStream, string>> = {
+  score_fr: 'score_fr: scores from fc7 (stride 32)',
+  upscore2: 'upscore2: score_fr, 2× deconvolution',
+  score_pool4: 'score_pool4: scores from pool4 (stride 16)',
+  fuse_pool4: 'fuse_pool4 = upscore2 + w₄ · score_pool4',
+  upscore_pool4: 'upscore_pool4: fuse_pool4, 2× deconvolution',
+  score_pool3: 'score_pool3: scores from pool3 (stride 8)',
+  fuse_pool3: 'fuse_pool3 = upscore_pool4 + w₃ · score_pool3',
+};
+
+/** Numbers read back once per run, committed with its tensors. */
+type Readouts = {
+  /** Mean IU, pixel accuracy and share of pixels called background, per SKIP_VARIANTS. */
+  meanIU: number[];
+  pixelAccuracy: number[];
+  background: number[];
+  /** `[stream][class]` largest |score|, streams in SKIP_STREAMS order. */
+  absMax: number[][];
+  /** Ground-truth pixels per class. */
+  truthCounts: number[];
+};
+
+type Result = { figure: SkipFusionResult; readouts: Readouts };
 
 export class PwSkipFusion extends LitElement {
   static override properties = {
@@ -46,22 +73,74 @@ export class PwSkipFusion extends LitElement {
     pool4: { type: Number },
     pool3: { type: Number },
     classIndex: { type: Number, attribute: 'class-index' },
-    scores: { state: true },
   };
   static override styles = [
     elementStyles,
     css`
-      .streams {
+      :host {
+        container-type: inline-size;
+      }
+      .compare {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(min(100%, 9rem), 1fr));
+        grid-template-columns: repeat(6, minmax(0, 1fr));
         gap: 0.75rem;
       }
-      select {
-        font: inherit;
-        background: var(--pw-surface, #fff);
-        color: var(--pw-text, #111);
-        border: 1px solid var(--pw-border, #ccc);
-        border-radius: 0.25rem;
+      .compare > .input {
+        grid-column: span 3;
+      }
+      .compare > .net {
+        grid-column: span 2;
+        border-radius: 0.35rem;
+        outline-offset: 3px;
+      }
+      .compare > .net.shown {
+        outline: 2px solid var(--pw-accent, #2456c9);
+      }
+      @container (min-width: 34rem) {
+        .compare {
+          grid-template-columns: repeat(5, minmax(0, 1fr));
+        }
+        .compare > .input,
+        .compare > .net {
+          grid-column: auto;
+        }
+      }
+      .streams {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(min(100%, 8.5rem), 1fr));
+        gap: 0.75rem;
+      }
+      .magnitudes {
+        inline-size: 100%;
+        border-collapse: collapse;
+        font-size: 0.85rem;
+        margin: 0.75rem 0 0;
+      }
+      .magnitudes caption {
+        text-align: start;
+        color: var(--pw-muted, #555);
+        padding-block-end: 0.25rem;
+      }
+      .magnitudes th {
+        font-family: ui-monospace, 'DejaVu Sans Mono', monospace;
+        font-weight: normal;
+        text-align: start;
+        white-space: nowrap;
+        padding-inline-end: 0.5rem;
+      }
+      .magnitudes .bar-cell {
+        inline-size: 100%;
+      }
+      .magnitudes td:last-child {
+        font-variant-numeric: tabular-nums;
+        text-align: end;
+        padding-inline-start: 0.5rem;
+      }
+      .magnitudes .bar {
+        block-size: 0.7rem;
+        background: var(--pw-accent, #2456c9);
+        border-radius: 0.15rem;
+        min-inline-size: 1px;
       }
     `,
   ];
@@ -72,7 +151,10 @@ export class PwSkipFusion extends LitElement {
   declare pool4: number;
   declare pool3: number;
   declare classIndex: number;
-  declare scores: SegmentationScores | undefined;
+
+  /** One colour range for every stream shown, kept while its inputs stay (no redraws). */
+  private sharedRange: Range | undefined;
+  private sharedRangeKey = '';
 
   private current(): SceneItem | undefined {
     return this.items[this.scene] ?? this.items[0];
@@ -89,25 +171,47 @@ export class PwSkipFusion extends LitElement {
     },
     task: ([url]) => loadLabelMap(url),
   });
-  private readonly figure = new TensorTaskController(this, {
-    announce: () => ({ meanIU: this.scores?.meanIU ?? NaN }),
+  private readonly figure: TensorTaskController<
+    readonly [tf.Tensor3D, tf.Tensor2D, number, number],
+    Result
+  > = new TensorTaskController(this, {
+    announce: () => {
+      const r = this.figure.value?.readouts;
+      return {
+        meanIU: r?.meanIU[SKIP_VARIANTS.indexOf(this.variant)] ?? NaN,
+        meanIUs: r?.meanIU ?? [],
+      };
+    },
     args: () =>
       this.photo.value && this.truth.value
-        ? ([this.photo.value, this.truth.value, this.variant, this.pool4, this.pool3] as const)
+        ? ([this.photo.value, this.truth.value, this.pool4, this.pool3] as const)
         : undefined,
-    task: async ([photo, truth, variant, pool4, pool3]) => {
-      const f = fcnFigure(await loadModel(), photo, variant, { pool4, pool3 });
+    task: async ([photo, truth, pool4, pool3]): Promise<Result> => {
+      const figure = skipFusionFigure(await loadModel(), photo, truth, { pool4, pool3 });
       try {
-        const confusion = tf.tidy(() =>
-          confusionTensor(tf.argMax(f.logits, 2), truth, FCN_CLASSES.length),
-        );
-        const counts = await confusion.array();
-        confusion.dispose();
-        this.scores = segmentationScores(counts);
-        return f;
+        const [confusion, absMax, truthCounts] = await Promise.all([
+          figure.confusion.array(),
+          figure.streamAbsMax.array(),
+          figure.truthCounts.array(),
+        ]);
+        const scores = confusion.map((counts) => segmentationScores(counts));
+        const background = confusion.map((counts) => {
+          const total = counts.reduce((a, row) => a + row.reduce((x, y) => x + y, 0), 0);
+          return counts.reduce((a, row) => a + (row[0] ?? 0), 0) / total;
+        });
+        return {
+          figure,
+          readouts: {
+            meanIU: scores.map((s) => s.meanIU),
+            pixelAccuracy: scores.map((s) => s.pixelAccuracy),
+            background,
+            absMax,
+            truthCounts,
+          },
+        };
       } catch (error) {
         // A newer scene may have disposed `truth` meanwhile (this run is then superseded).
-        tf.dispose(f);
+        tf.dispose(figure);
         throw error;
       }
     },
@@ -120,8 +224,7 @@ export class PwSkipFusion extends LitElement {
     this.variant = '8s';
     this.pool4 = 1;
     this.pool3 = 1;
-    this.classIndex = 0;
-    this.scores = undefined;
+    this.classIndex = -1;
   }
 
   override connectedCallback(): void {
@@ -129,8 +232,35 @@ export class PwSkipFusion extends LitElement {
     this.setAttribute('data-needs-weights', '');
   }
 
+  /** The class whose streams are shown: the chosen one, else the scene's largest object. */
+  private shownClass(): number {
+    if (this.classIndex >= 0) return this.classIndex;
+    const counts = this.figure.value?.readouts.truthCounts ?? [];
+    let best = 0;
+    let most = 0;
+    counts.forEach((n, k) => {
+      if (k > 0 && n > most) [best, most] = [k, n];
+    });
+    return best;
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const r = this.figure.value?.readouts;
+    const c = this.shownClass();
+    const key = `${String(this.figure.value?.figure.confusion.id)}/${c}/${this.variant}`;
+    if (!r || key === this.sharedRangeKey) return;
+    const m = Math.max(
+      1e-6,
+      ...STREAMS_OF[this.variant].map((s) => r.absMax[SKIP_STREAMS.indexOf(s)]?.[c] ?? 0),
+    );
+    this.sharedRange = [-m, m];
+    this.sharedRangeKey = key;
+  }
+
   private readonly onScene = (e: Event) => {
     this.scene = Number((e.target as HTMLSelectElement).value);
+    this.classIndex = -1;
   };
   private readonly onVariant = (e: Event) => {
     this.variant = (e.target as HTMLInputElement).value as FcnVariant;
@@ -140,16 +270,37 @@ export class PwSkipFusion extends LitElement {
   };
 
   private renderControls() {
+    const shown = this.shownClass();
     return html`<div class="controls">
       <label
         >Scene
-        <select @change=${this.onScene} .value=${String(this.scene)}>
+        <select class="scene" @change=${this.onScene} .value=${String(this.scene)}>
           ${this.items.map((s, i) => html`<option value=${i} ?selected=${i === this.scene}>${s.title}</option>`)}
         </select></label
       >
+      ${rangeControl({
+        label: html`<span>pool4 skip weight <var>w</var>₄</span>`,
+        name: 'pool4',
+        min: 0,
+        max: 2,
+        step: 0.25,
+        value: this.pool4,
+        readout: this.pool4.toFixed(2),
+        onInput: (v) => (this.pool4 = v),
+      })}
+      ${rangeControl({
+        label: html`<span>pool3 skip weight <var>w</var>₃</span>`,
+        name: 'pool3',
+        min: 0,
+        max: 2,
+        step: 0.25,
+        value: this.pool3,
+        readout: this.pool3.toFixed(2),
+        onInput: (v) => (this.pool3 = v),
+      })}
       <fieldset>
-        <legend>Network</legend>
-        ${(['32s', '16s', '8s'] as const).map(
+        <legend>Streams of</legend>
+        ${SKIP_VARIANTS.map(
           (v) =>
             html`<label
               ><input
@@ -162,75 +313,91 @@ export class PwSkipFusion extends LitElement {
             >`,
         )}
       </fieldset>
-      ${rangeControl({
-        label: 'pool4 skip weight w₄',
-        name: 'pool4',
-        min: 0,
-        max: 2,
-        step: 0.25,
-        value: this.pool4,
-        readout: this.pool4.toFixed(2),
-        disabled: this.variant === '32s',
-        onInput: (v) => (this.pool4 = v),
-      })}
-      ${rangeControl({
-        label: 'pool3 skip weight w₃',
-        name: 'pool3',
-        min: 0,
-        max: 2,
-        step: 0.25,
-        value: this.pool3,
-        readout: this.pool3.toFixed(2),
-        disabled: this.variant !== '8s',
-        onInput: (v) => (this.pool3 = v),
-      })}
       <label
-        >Stream maps for class
-        <select @change=${this.onClass} .value=${String(this.classIndex)}>
-          ${FCN_CLASSES.map((name, k) => html`<option value=${k} ?selected=${k === this.classIndex}>${name}</option>`)}
+        >for class
+        <select class="class" @change=${this.onClass} .value=${String(shown)}>
+          ${FCN_CLASSES.map((name, k) => html`<option value=${k} ?selected=${k === shown}>${name}</option>`)}
         </select></label
       >
     </div>`;
   }
 
+  private renderScores(r: Readouts) {
+    return html`<p class="readout scores">
+      Mean IU on this scene:
+      ${SKIP_VARIANTS.map(
+        (v, k) =>
+          html`${k ? ' · ' : ''}FCN-${v}
+            <strong data-variant=${v}>${((r.meanIU[k] ?? NaN) * 100).toFixed(1)}</strong>`,
+      )}
+    </p>`;
+  }
+
+  private renderMagnitudes(r: Readouts, c: number) {
+    const streams = STREAMS_OF[this.variant];
+    const values = streams.map((s) => r.absMax[SKIP_STREAMS.indexOf(s)]?.[c] ?? 0);
+    const top = Math.max(1e-6, ...values);
+    return html`<table class="magnitudes">
+      <caption>
+        Largest |score| of each stream for “${FCN_CLASSES[c] ?? ''}” on this scene
+      </caption>
+      <tbody>
+        ${streams.map(
+          (s, k) =>
+            html`<tr>
+              <th scope="row">${s}</th>
+              <td class="bar-cell" aria-hidden="true">
+                <div class="bar" style=${`inline-size: ${(100 * (values[k] ?? 0)) / top}%`}></div>
+              </td>
+              <td data-stream=${s}>${(values[k] ?? 0).toFixed(2)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
+  }
+
   override render() {
-    const f = this.figure.value;
+    const value = this.figure.value;
     const error = this.photo.error ?? this.truth.error ?? this.figure.error;
-    const s = this.scores;
+    const c = this.shownClass();
     return html`${this.renderControls()}
     ${error ? html`<p class="error" role="alert">Could not run the network: ${errorMessage(error)}</p>` : nothing}
     ${
-      s
-        ? html`<p class="readout">
-            This image, FCN-${this.variant}: mean IU
-            <strong>${(s.meanIU * 100).toFixed(1)}</strong> · pixel accuracy
-            <strong>${(s.pixelAccuracy * 100).toFixed(1)}%</strong>
-          </p>`
-        : nothing
-    }
-    ${
-      f && this.photo.value && this.truth.value
-        ? html`<div class="panels">
+      value && this.photo.value && this.truth.value
+        ? html`${this.renderScores(value.readouts)}
+            <div class="compare">
               <pw-tensor-view
+                class="input"
                 .tensor=${this.photo.value}
                 mode="rgb"
                 label="Test scene"
               ></pw-tensor-view>
-              ${classMapView(this.truth.value, 'Ground truth')}
-              ${classMapView(f.logits, `FCN-${this.variant} prediction`)}
+              <div class="input">${classMapView(this.truth.value, 'Ground truth')}</div>
+              ${SKIP_VARIANTS.map(
+                (v, k) =>
+                  html`<div class="net ${v === this.variant ? 'shown' : ''}" data-variant=${v}>
+                    ${classMapView(
+                      value.figure.logits[v],
+                      `FCN-${v}: mean IU ${((value.readouts.meanIU[k] ?? NaN) * 100).toFixed(1)}`,
+                    )}
+                  </div>`,
+              )}
             </div>
-            <h3>Streams for “${FCN_CLASSES[this.classIndex] ?? ''}”</h3>
+            <h3>FCN-${this.variant}’s streams for “${FCN_CLASSES[c] ?? ''}”, one colour scale</h3>
             <div class="streams">
-              ${STREAMS.filter(([name]) => f.layers[name]).map(
-                ([name, caption]) =>
+              ${STREAMS_OF[this.variant].map(
+                (name) =>
                   html`<pw-tensor-view
-                    .tensor=${f.layers[name]}
+                    data-stream=${name}
+                    .tensor=${value.figure.streams[name]}
                     mode="diverging"
-                    .channel=${this.classIndex}
-                    label=${`${caption}, ${f.layers[name]?.shape[0] ?? 0}×${f.layers[name]?.shape[1] ?? 0}`}
+                    .channel=${c}
+                    .range=${this.sharedRange}
+                    label=${`${CAPTIONS[name]}, ${value.figure.streams[name].shape[0]}×${value.figure.streams[name].shape[1]}`}
                   ></pw-tensor-view>`,
               )}
-            </div>`
+            </div>
+            ${this.renderMagnitudes(value.readouts, c)}`
         : nothing
     }
     ${statusLine(
@@ -239,7 +406,7 @@ export class PwSkipFusion extends LitElement {
         ? ''
         : progressText(
             this.figure,
-            (ms) => `Forward pass in ${ms.toFixed(1)} ms`,
+            (ms) => `FCN-32s, 16s and 8s in ${ms.toFixed(1)} ms`,
             'Loading the network and computing…',
           ),
     )}`;

@@ -23,12 +23,20 @@ export const elementStyles = css`
     display: inline-flex;
     gap: 0.5rem;
     align-items: center;
+    /* On a narrow screen a control wraps under its label instead of leaving the figure. */
+    flex-wrap: wrap;
+    max-inline-size: 100%;
+  }
+  select {
+    max-inline-size: 100%;
+    min-inline-size: 0;
   }
   fieldset {
     border: none;
     margin: 0;
     padding: 0;
     display: inline-flex;
+    flex-wrap: wrap;
     gap: 0.75rem;
     align-items: center;
   }

@@ -24,12 +24,13 @@ export type FcnClassName = (typeof FCN_CLASSES)[number];
 export const NUM_FCN_CLASSES = FCN_CLASSES.length;
 
 /**
- * One RGB colour per class, 0..255, indexed by class id. Background is a dark grey so objects
- * stand out; the others are well separated hues (Tableau 10), so two garments that overlap
- * in a scene stay distinguishable.
+ * One RGB colour per class, 0..255, indexed by class id. Background is a neutral mid grey, which
+ * keeps at least 3:1 contrast against both the light and the dark page surface (a darker grey
+ * vanished in dark mode); the others are well separated hues (Tableau 10), so two garments that
+ * overlap in a scene stay distinguishable.
  */
 export const FCN_PALETTE: readonly (readonly [number, number, number])[] = [
-  [40, 40, 40],
+  [112, 112, 112],
   [78, 121, 167],
   [242, 142, 43],
   [225, 87, 89],

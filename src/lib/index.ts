@@ -32,6 +32,8 @@ export { FCN_BLOCKS, FCN_WEIGHT_SHAPES, loadFcnWeights, disposeFcnWeights } from
 export type { FcnWeights, FetchResponseLike, LoadFcnWeightsOptions } from './weights';
 export { fcnForward, disposeFcnResult, fixedBilinearUpsample, FCN_OUTPUT_STRIDE } from './fcn';
 export type { FcnVariant, FcnForwardOptions, FcnResult } from './fcn';
+export { skipFusionFigure, SKIP_STREAMS, SKIP_VARIANTS, STREAMS_OF } from './skip-fusion';
+export type { SkipFusionResult, SkipStream } from './skip-fusion';
 export { confusionMatrix, segmentationScores } from './metrics';
 export type { ConfusionMatrix, SegmentationScores } from './metrics';
 export {
