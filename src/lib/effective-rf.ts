@@ -51,3 +51,24 @@ export function effectiveReceptiveField(
     return tf.where(tf.greater(top, 0), tf.div(magnitude, tf.maximum(top, 1e-30)), magnitude);
   });
 }
+
+/**
+ * The photo `[H, W, 3]` dimmed, with `heat` `[H, W]` (values in [0, 1]) laid over it in
+ * `color` (RGB in [0, 1]) on a square-root scale so weak gradients stay visible. `[H, W, 3]`.
+ */
+export function heatOverlay(
+  photo: tf.Tensor3D,
+  heat: tf.Tensor2D,
+  color: readonly [number, number, number] = [1, 0.3, 0],
+): tf.Tensor3D {
+  expectRank('photo', photo.shape, 3, '[H, W, 3]');
+  expectRank('heat', heat.shape, 2, '[H, W]');
+  if (photo.shape[0] !== heat.shape[0] || photo.shape[1] !== heat.shape[1]) {
+    invalid('heat shape', heat.shape, `[${photo.shape[0]}, ${photo.shape[1]}] like the photo`);
+  }
+  return tf.tidy(() => {
+    const alpha = tf.expandDims(tf.mul(tf.sqrt(tf.clipByValue(heat, 0, 1)), 0.85), 2);
+    const dim = tf.mul(photo, 0.55);
+    return tf.add(tf.mul(dim, tf.sub(1, alpha)), tf.mul(tf.tensor1d([...color]), alpha));
+  });
+}

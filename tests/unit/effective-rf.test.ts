@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { effectiveReceptiveField } from '../../src/lib/effective-rf';
+import { effectiveReceptiveField, heatOverlay } from '../../src/lib/effective-rf';
 import { cellField } from '../../src/lib/network';
 import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/weights';
 import { fileFetch } from '../../scripts/lib/file-fetch';
@@ -77,5 +77,21 @@ describe('effectiveReceptiveField', () => {
     expect(() =>
       effectiveReceptiveField(weights, image, { layer: 'pool5', row: 2, col: 0 }),
     ).toThrow(/invalid row: 2 \(expected an integer in 0..1\)/);
+  });
+});
+
+describe('heatOverlay', () => {
+  it('keeps the dimmed photo where the heat is 0 and reaches the colour where it is 1', () => {
+    const before = tf.memory().numTensors;
+    const photo = tf.fill([2, 2, 3], 1) as tf.Tensor3D;
+    const heat = tf.tensor2d([0, 1, 0.25, 0], [2, 2]);
+    const out = heatOverlay(photo, heat, [1, 0, 0]);
+    const v = out.arraySync();
+    expect(v[0]?.[0]).toEqual([0.55, 0.55, 0.55].map((x) => Math.fround(x)));
+    expect(v[0]?.[1]?.[1]).toBeCloseTo(0.55 * 0.15, 5);
+    expect(v[1]?.[0]?.[0]).toBeCloseTo(0.55 * (1 - 0.425) + 0.425, 5);
+    tf.dispose([photo, heat, out]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => heatOverlay(tf.zeros([2, 2, 3]), tf.zeros([3, 2]))).toThrow(/invalid heat shape/);
   });
 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { cellField, fcnLayers, layersOf, totalParams } from '../../src/lib/network';
+import { layerMaps } from '../../src/lib/network-maps';
 import { disposeFcnResult, fcnForward, type FcnVariant } from '../../src/lib/fcn';
 import { FCN_WEIGHT_SHAPES, type FcnWeights } from '../../src/lib/weights';
 import { receptiveField, type FieldLayer } from '../../src/lib/receptive-field';
@@ -125,5 +126,27 @@ describe('cellField', () => {
   it('rejects an unknown layer and a negative cell', () => {
     expect(() => cellField('pool9', 0, 0)).toThrow(/invalid layer: "pool9"/);
     expect(() => cellField('pool1', -1, 0)).toThrow(/invalid row: -1/);
+  });
+});
+
+describe('layerMaps', () => {
+  it("holds every node of the variant's path with the node's shape, and leaks nothing", () => {
+    const weights = shapedWeights();
+    const image = tf.zeros([64, 96, 3]) as tf.Tensor3D;
+    const before = tf.memory().numTensors;
+    for (const variant of ['32s', '8s'] as FcnVariant[]) {
+      const maps = layerMaps(weights, image, variant);
+      const nodes = layersOf(fcnLayers(64, 96), variant);
+      expect(Object.keys(maps.layers)).toEqual(nodes.map((l) => l.name));
+      for (const l of nodes) expect(maps.layers[l.name]?.shape, l.name).toEqual([...l.shape]);
+      expect(maps.logits.shape).toEqual([64, 96, 11]);
+      tf.dispose(maps);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    expect(() =>
+      layerMaps(weights, tf.zeros([1, 64, 64, 3]) as unknown as tf.Tensor3D, '8s'),
+    ).toThrow(/invalid image shape/);
+    image.dispose();
+    weights.tensors.forEach((t) => t.dispose());
   });
 });
