@@ -143,6 +143,17 @@ export class PwNetwork extends LitElement {
       .node text.meta {
         fill: var(--pw-muted, #555);
       }
+      .node text.small {
+        font-size: 9px;
+      }
+      .node text.params {
+        text-anchor: end;
+      }
+      .key {
+        font-size: 0.85rem;
+        color: var(--pw-muted, #555);
+        margin: 0.25rem 0 0.5rem;
+      }
       .node.kind-pool rect {
         fill: var(--pw-canvas-bg, #eee);
       }
@@ -265,7 +276,7 @@ export class PwNetwork extends LitElement {
       ArrowLeft: -1,
       ArrowUp: -1,
     };
-    let next = here;
+    let next: number;
     if (event.key in step) next = here + (step[event.key] ?? 0);
     else if (event.key === 'Home') next = 0;
     else if (event.key === 'End') next = names.length - 1;
@@ -278,11 +289,9 @@ export class PwNetwork extends LitElement {
     event.preventDefault();
     this.focusIndex = Math.min(names.length - 1, Math.max(0, next));
     void this.updateComplete.then(() => {
-      (
-        this.renderRoot.querySelector(
-          `[data-node="${names[this.focusIndex]}"]`,
-        ) as SVGGElement | null
-      )?.focus();
+      this.renderRoot
+        .querySelector<SVGGElement>(`[data-node="${names[this.focusIndex]}"]`)
+        ?.focus();
     });
   };
 
@@ -293,43 +302,40 @@ export class PwNetwork extends LitElement {
 
   private layout() {
     const wide = this.wide;
-    const nodeW = wide ? 60 : (lane: number) => (lane === 0 ? 132 : 70);
-    const pitchMain = wide ? 63 : 48;
-    const laneX = [0, 138, 212, 286];
+    // Horizontal: 16 positions across, 4 lanes down. Vertical: the same grid turned, with a
+    // wide encoder lane (two lines of text) and three narrow decoder lanes.
+    const laneX = [0, 116, 198, 280];
+    const laneW = [112, 78, 78, 78];
     const box = (name: string): Box => {
       const [m, lane] = PLACE[name] ?? [0, 0];
-      if (wide) return { x: 4 + m * pitchMain, y: 4 + lane * 82, w: 60, h: 60 };
-      const w = typeof nodeW === 'function' ? nodeW(lane) : nodeW;
-      return { x: 2 + (laneX[lane] ?? 0), y: 4 + m * pitchMain, w, h: 40 };
+      if (wide) return { x: 4 + m * 63, y: 4 + lane * 82, w: 60, h: 60 };
+      return { x: 2 + (laneX[lane] ?? 0), y: 4 + m * 48, w: laneW[lane] ?? 78, h: 40 };
     };
-    const width = wide ? 4 + 16 * pitchMain : 360;
-    const height = wide ? 4 + 4 * 82 : 4 + 16 * pitchMain;
+    const width = wide ? 4 + 16 * 63 : 362;
+    const height = wide ? 4 + 4 * 82 : 4 + 16 * 48;
     return { box, width, height, wide };
   }
 
   private nodeText(name: string, layer: NetworkLayer | undefined, b: Box, wide: boolean) {
     const shape = layer ? layer.shape : [this.size, this.size, 3];
-    const lines = layer
-      ? wide
-        ? [
-            name,
-            shapeText(shape),
-            `s${layer.stride} rf${layer.field}`,
-            `${short(layer.params)} params`,
-          ]
-        : b.w > 100
-          ? [
-              name,
-              `${shapeText(shape)} · s${layer.stride} · rf ${layer.field} · ${short(layer.params)}`,
-            ]
-          : [name, shapeText(shape), `s${layer.stride} rf${layer.field}`]
-      : ['input', shapeText(shape), 'RGB image'];
-    const lh = wide ? 13 : b.w > 100 ? 14 : 11.5;
+    const meta = layer ? `s${layer.stride} rf${layer.field}` : 'RGB';
+    const params = layer ? short(layer.params) : '';
+    const narrow = !wide && b.w < 100;
+    const lines = wide
+      ? [name, shapeText(shape), meta, params]
+      : narrow
+        ? [name, shapeText(shape), meta]
+        : [name, `${shapeText(shape)} ${meta}`];
+    const lh = wide ? 13 : narrow ? 11.5 : 14;
     const top = b.y + (b.h - lh * lines.length) / 2 + lh * 0.75;
-    return lines.map(
+    return svg`${lines.map(
       (t, i) =>
-        svg`<text class=${i === 0 ? 'name' : 'meta'} x=${b.x + 5} y=${top + i * lh}>${t}</text>`,
-    );
+        svg`<text class=${i === 0 ? `name ${narrow ? 'small' : ''}` : 'meta'} x=${b.x + 4} y=${top + i * lh}>${t}</text>`,
+    )}${
+      !wide && !narrow && params
+        ? svg`<text class="meta params" x=${b.x + b.w - 4} y=${top}>${params}</text>`
+        : nothing
+    }`;
   }
 
   private diagram() {
@@ -440,7 +446,7 @@ export class PwNetwork extends LitElement {
     const used = totalParams(layers.filter((l) => l.variants.includes(this.variant)));
     return html`<div class="controls">
         ${selectControl({
-          label: 'Highlight',
+          label: 'Highlight the path of',
           options: VARIANTS.map((v) => ({ value: v, label: `FCN-${v}` })),
           value: this.variant,
           onChange: (v) => {
@@ -455,6 +461,10 @@ export class PwNetwork extends LitElement {
         >
         <span class="totals"><span class="swatch"></span>skip connections</span>
       </div>
+      <p class="key">
+        Each box: layer name, output shape (height² × channels), s = stride and rf = receptive field
+        in input pixels, learned parameters (– for none).
+      </p>
       ${this.diagram()} ${this.details(layer)}
       <div class="panels">
         ${

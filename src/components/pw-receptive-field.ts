@@ -59,7 +59,8 @@ function halfMassSide(erf: tf.Tensor2D, cy: number, cx: number): tf.Scalar {
     const cumulative = tf.cumsum(sorted);
     const total = tf.sum(mass);
     const inside = tf.sum(tf.cast(tf.less(cumulative, tf.mul(total, 0.5)), 'int32'));
-    const r = tf.gather(tf.neg(order.values), tf.minimum(inside, h * w - 1));
+    const last = tf.scalar(h * w - 1, 'int32');
+    const r = tf.gather(tf.neg(order.values), tf.minimum(inside, last));
     return tf.add(tf.mul(r, 2), 1);
   });
 }

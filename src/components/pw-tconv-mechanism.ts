@@ -71,6 +71,9 @@ export class PwTconvMechanism extends LitElement {
   static override styles = [
     elementStyles,
     css`
+      input[type='range'] {
+        inline-size: min(12rem, 36vw);
+      }
       .views {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(min(100%, 18rem), 1fr));
@@ -221,7 +224,7 @@ export class PwTconvMechanism extends LitElement {
     const inX = 4;
     const kX = inX + gridWidth(INPUT) + GAP;
     const outY = topH + GAP + LABEL;
-    const scatterW = Math.max(kX + gridWidth(kernel), inX + outW * CELL) + 8;
+    const scatterW = Math.max(kX + Math.max(gridWidth(kernel), 96), inX + outW * CELL) + 8;
     const scatterH = outY + outH * CELL + 6;
     const stamps = taps.map((t) => {
       const x0 = Math.max(0, t.inCol * s - p);
@@ -322,8 +325,8 @@ export class PwTconvMechanism extends LitElement {
       </div>
       <p class="sum" aria-live="polite">
         ${where} = ${products || '0 (no input value reaches it)'} = <strong>${value}</strong>:
-        ${taps.length} tap${taps.length === 1 ? '' : 's'} (the same sum in both views). Tap counts
-        differ from pixel to pixel when ${k} is not a multiple of ${s}: the
+        ${taps.length} tap${taps.length === 1 ? '' : 's'} (the same sum in both views). Taps per
+        output pixel here: ${tapCounts(st)}. The
         <a href=${`#${this.checker}`}>checkerboard</a> below maps them on a photo.
       </p>`;
   }
@@ -341,6 +344,16 @@ export class PwTconvMechanism extends LitElement {
       }),
     );
   }
+}
+
+/** The distinct tap counts of the output and how many pixels have each: `1 (9×), 2 (24×), 4 (16×)`. */
+function tapCounts(st: TransposedConvSteps): string {
+  const counts = new Map<number, number>();
+  for (const t of st.taps.flat()) counts.set(t.length, (counts.get(t.length) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([taps, n]) => `${taps} (${n}×)`)
+    .join(', ');
 }
 
 /** Whether cell (r, c) of the gather grid is border padding rather than an inserted zero. */

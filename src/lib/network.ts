@@ -27,7 +27,10 @@ export interface NetworkLayer {
   readonly shape: readonly [number, number, number];
   /** Input pixels between neighbouring output cells (1 = full resolution, 32 = pool5). */
   readonly stride: number;
-  /** Side in input pixels of the square one interior output cell depends on (padding included). */
+  /**
+   * Side in input pixels of the square the map's middle cell depends on (padding included; for
+   * upsampled maps it varies a little from cell to cell with the upsampling phase).
+   */
   readonly field: number;
   /** Learned parameters (kernel + bias values) of this layer; 0 for pools, sums, fixed upsampling. */
   readonly params: number;
