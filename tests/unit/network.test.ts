@@ -132,7 +132,7 @@ describe('cellField', () => {
 describe('layerMaps', () => {
   it("holds every node of the variant's path with the node's shape, and leaks nothing", () => {
     const weights = shapedWeights();
-    const image = tf.zeros([64, 96, 3]) as tf.Tensor3D;
+    const image = tf.zeros<tf.Rank.R3>([64, 96, 3]);
     const before = tf.memory().numTensors;
     for (const variant of ['32s', '8s'] as FcnVariant[]) {
       const maps = layerMaps(weights, image, variant);
