@@ -121,8 +121,9 @@ export class PwNetwork extends LitElement {
         stroke: var(--pw-accent, #2456c9);
         stroke-width: 2.5;
       }
-      .node:focus {
-        outline: none;
+      .node:focus-visible {
+        outline: 3px solid var(--pw-focus, #2456c9);
+        outline-offset: 1px;
       }
       .node:focus-visible rect {
         stroke: var(--pw-focus, #2456c9);

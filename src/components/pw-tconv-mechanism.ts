@@ -38,12 +38,14 @@ interface GridSpec {
   y: number;
   values: readonly (readonly (number | undefined)[])[];
   label: string;
+  /** Names the group (`data-grid`) so tests can read a grid's numbers. */
+  name: string;
   /** Class of the cell (r, c): 'hit', 'current', 'zero', 'pad', 'done', ... */
   cls?: (r: number, c: number) => string;
 }
 
 function gridSvg(g: GridSpec): SVGTemplateResult {
-  return svg`<g class="grid">
+  return svg`<g class="grid" data-grid=${g.name}>
     <text class="label" x=${g.x} y=${g.y - 6}>${g.label}</text>
     ${g.values.map((row, r) =>
       row.map((v, c) => {
@@ -235,9 +237,9 @@ export class PwTconvMechanism extends LitElement {
         width=${(x1 - x0) * CELL - 4} height=${(y1 - y0) * CELL - 4}></rect>`;
     });
     const scatter = svg`
-      ${gridSvg({ x: inX, y: LABEL, values: INPUT, label: 'Input x (3×3)', cls: (r, c) => (hitIn(r, c) ? 'hit' : '') })}
-      ${gridSvg({ x: kX, y: LABEL, values: kernel, label: `Kernel w (${k}×${k})`, cls: (r, c) => (hitK(r, c) ? 'hit' : '') })}
-      ${gridSvg({ x: inX, y: outY, values: outValues, label: `Output y (${outH}×${outW})`, cls: outCls })}
+      ${gridSvg({ x: inX, y: LABEL, name: 'input', values: INPUT, label: 'Input x (3×3)', cls: (r, c) => (hitIn(r, c) ? 'hit' : '') })}
+      ${gridSvg({ x: kX, y: LABEL, name: 'kernel', values: kernel, label: `Kernel w (${k}×${k})`, cls: (r, c) => (hitK(r, c) ? 'hit' : '') })}
+      ${gridSvg({ x: inX, y: outY, name: 'output', values: outValues, label: `Output y (${outH}×${outW})`, cls: outCls })}
       ${stamps}`;
 
     // Gather view: the flipped kernel, then the stuffed and padded input with the window on it.
@@ -254,10 +256,10 @@ export class PwTconvMechanism extends LitElement {
       return inWindow(r, c) && src ? `${base} hit` : base;
     };
     const gather = svg`
-      ${gridSvg({ x: 4, y: LABEL, values: fl, label: `Kernel flipped (${k}×${k})`, cls: (r, c) => (hitK(k - 1 - r, k - 1 - c) ? 'hit' : '') })}
-      ${gridSvg({ x: 4, y: zY, values: st.stuffed, label: `Input x, ${s - 1} zero${s === 2 ? '' : 's'} inserted, padded by ${st.pad}`, cls: zCls })}
+      ${gridSvg({ x: 4, y: LABEL, name: 'flipped', values: fl, label: `Kernel flipped (${k}×${k})`, cls: (r, c) => (hitK(k - 1 - r, k - 1 - c) ? 'hit' : '') })}
+      ${gridSvg({ x: 4, y: zY, name: 'stuffed', values: st.stuffed, label: `Input x, ${s - 1} zero${s === 2 ? '' : 's'} inserted, padded by ${st.pad}`, cls: zCls })}
       <rect class="window" x=${4 + col * CELL} y=${zY + row * CELL} width=${k * CELL} height=${k * CELL}></rect>
-      ${gridSvg({ x: 4, y: gOutY, values: outValues, label: `Output y (${outH}×${outW})`, cls: outCls })}`;
+      ${gridSvg({ x: 4, y: gOutY, name: 'output', values: outValues, label: `Output y (${outH}×${outW})`, cls: outCls })}`;
 
     const products = taps
       .map(

@@ -46,9 +46,13 @@ export function effectiveReceptiveField(
       return tf.sum(tf.slice(act, [0, row, col, 0], [1, 1, 1, -1]));
     };
     const grad = tf.grad(cell)(image);
-    const magnitude = tf.sqrt(tf.sum(tf.square(grad), 2));
+    const magnitude = tf.sqrt(tf.sum<tf.Tensor2D>(tf.square(grad), 2));
     const top = tf.max(magnitude);
-    return tf.where(tf.greater(top, 0), tf.div(magnitude, tf.maximum(top, 1e-30)), magnitude);
+    return tf.where<tf.Tensor2D>(
+      tf.greater(top, 0),
+      tf.div<tf.Tensor2D>(magnitude, tf.maximum(top, 1e-30)),
+      magnitude,
+    );
   });
 }
 
