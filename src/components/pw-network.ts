@@ -448,7 +448,7 @@ export class PwNetwork extends LitElement {
     return html`<div class="controls">
         ${selectControl({
           label: 'Highlight the path of',
-          options: VARIANTS.map((v) => ({ value: v, label: `FCN-${v}` })),
+          options: [...VARIANTS].reverse().map((v) => ({ value: v, label: `FCN-${v}` })),
           value: this.variant,
           onChange: (v) => {
             this.variant = v;

@@ -284,7 +284,7 @@ describe('<pw-network>', () => {
     // The variant select: FCN-8s -> 16s dims the pool3 stream and redraws the prediction.
     const before = await drawnBy(page, 'pw-network');
     await host.locator('select').first().focus();
-    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowDown');
     await settle(page);
     const after = await nodes();
     expect(after.find((n) => n.name === 'score_pool3')?.on).toBe(false);
@@ -292,7 +292,7 @@ describe('<pw-network>', () => {
     expect(await drawnBy(page, 'pw-network')).not.toBe(before);
 
     // Back to FCN-8s (16s holds three maps fewer): the count is the baseline again.
-    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
     await settle(page);
     expect(await numTensors(page)).toBe(baseline);
     expect(consoleErrors).toEqual([]);
