@@ -8,7 +8,8 @@
  * @attr size - working side in pixels, a multiple of 32 (default 128).
  * @attr variant - '32s' | '16s' | '8s' (default '8s').
  * @attr selected - the selected layer (default 'pool5').
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each forward pass.
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each forward pass (one per image: the
+ *   variant only changes the highlight and the prediction shown).
  * @fires pw-layer - `CustomEvent<{ layer: string }>` when a node is selected.
  *
  * Keyboard: Tab to the diagram, arrow keys move between nodes, Enter or Space selects one.
@@ -22,7 +23,7 @@ import { elementStyles } from './shared-styles';
 import { loadModel } from '../lib/browser/model';
 import { fcnLayers, totalParams, type NetworkLayer } from '../lib/network';
 import { layerMaps } from '../lib/network-maps';
-import type { FcnVariant } from '../lib/fcn';
+import { FCN_OUTPUT_STRIDE, type FcnVariant } from '../lib/fcn';
 import type { FeatureLayer } from './pw-feature-grid';
 import './pw-tensor-view';
 import './pw-feature-grid';
@@ -216,8 +217,8 @@ export class PwNetwork extends LitElement {
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.size }));
   private readonly maps = new TensorTaskController(this, {
     announce: true,
-    args: () => (this.photo.value ? ([this.photo.value, this.variant] as const) : undefined),
-    task: async ([photo, variant]) => layerMaps(await loadModel(), photo, variant),
+    args: () => (this.photo.value ? ([this.photo.value] as const) : undefined),
+    task: async ([photo]) => layerMaps(await loadModel(), photo),
   });
 
   constructor() {
@@ -444,17 +445,14 @@ export class PwNetwork extends LitElement {
       ? Object.entries(maps.layers).map(([name, tensor]) => ({ name, tensor }))
       : [];
     const shown = this.selected === 'input' ? undefined : maps?.layers[this.selected];
+    const logits = maps?.layers[`upscore${FCN_OUTPUT_STRIDE[this.variant]}`];
     const used = totalParams(layers.filter((l) => l.variants.includes(this.variant)));
     return html`<div class="controls">
         ${selectControl({
           label: 'Highlight the path of',
           options: [...VARIANTS].reverse().map((v) => ({ value: v, label: `FCN-${v}` })),
           value: this.variant,
-          onChange: (v) => {
-            this.variant = v;
-            const sel = this.layers().find((l) => l.name === this.selected);
-            if (sel && !sel.variants.includes(v)) this.selected = 'pool5';
-          },
+          onChange: (v) => (this.variant = v),
         })}
         <span class="totals"
           >${fmt(totalParams(layers))} learned parameters in all (FCN-${this.variant} uses
@@ -477,7 +475,7 @@ export class PwNetwork extends LitElement {
               ></pw-tensor-view>`
             : nothing
         }
-        ${maps ? classMapView(maps.logits, `FCN-${this.variant} prediction`) : nothing}
+        ${logits ? classMapView(logits, `FCN-${this.variant} prediction`) : nothing}
       </div>
       ${
         shown && maps
@@ -489,7 +487,7 @@ export class PwNetwork extends LitElement {
         error,
         progressText(
           this.maps,
-          (ms) => `FCN-${this.variant} forward pass in ${ms.toFixed(0)} ms`,
+          (ms) => `Forward pass (all three heads) in ${ms.toFixed(0)} ms`,
           'Loading the network and computing…',
         ),
       )}`;

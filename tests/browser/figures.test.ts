@@ -247,7 +247,7 @@ describe('<pw-network>', () => {
         (o.textContent ?? '').replace(/\s+/g, ' ').trim(),
       );
     });
-    const onPath = list.filter((n) => n.on && n.name !== 'input');
+    const onPath = list.filter((n) => n.name !== 'input'); // every head's maps are computed
     expect(forward).toHaveLength(onPath.length);
     for (const [i, n] of onPath.entries()) {
       const m = /^(\S+) \[(\d+)×(\d+)×(\d+)\]$/.exec(forward[i] ?? '');

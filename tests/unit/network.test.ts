@@ -130,22 +130,36 @@ describe('cellField', () => {
 });
 
 describe('layerMaps', () => {
-  it("holds every node of the variant's path with the node's shape, and leaks nothing", () => {
-    const weights = shapedWeights();
-    const image = tf.zeros<tf.Rank.R3>([64, 96, 3]);
+  it("holds every node with its shape; the 16s and 32s heads equal those variants' logits", () => {
+    // Non-constant weights so the heads differ: seeded normal values of the stored shapes.
+    const tensors = new Map<string, tf.Tensor>();
+    Object.entries(FCN_WEIGHT_SHAPES).forEach(([name, shape], i) => {
+      tensors.set(name, tf.randomNormal([...shape], 0, 0.1, 'float32', i + 1));
+    });
+    const weights: FcnWeights = { tensors, byteLength: 0 };
+    const image = tf.randomUniform<tf.Rank.R3>([64, 96, 3], 0, 1, 'float32', 3);
     const before = tf.memory().numTensors;
-    for (const variant of ['32s', '8s'] as FcnVariant[]) {
-      const maps = layerMaps(weights, image, variant);
-      const nodes = layersOf(fcnLayers(64, 96), variant);
-      expect(Object.keys(maps.layers)).toEqual(nodes.map((l) => l.name));
-      for (const l of nodes) expect(maps.layers[l.name]?.shape, l.name).toEqual([...l.shape]);
-      expect(maps.logits.shape).toEqual([64, 96, 11]);
-      tf.dispose(maps);
-      expect(tf.memory().numTensors).toBe(before);
+    const maps = layerMaps(weights, image);
+    const nodes = fcnLayers(64, 96);
+    expect(Object.keys(maps.layers).sort()).toEqual(nodes.map((l) => l.name).sort());
+    for (const l of nodes) expect(maps.layers[l.name]?.shape, l.name).toEqual([...l.shape]);
+    for (const variant of ['16s', '32s'] as const) {
+      const batch = tf.expandDims(image, 0);
+      const result = fcnForward(weights, batch, { variant });
+      batch.dispose();
+      const head = maps.layers[`upscore${variant.slice(0, 2)}`];
+      if (!head) throw new Error('missing head');
+      const diff = tf.tidy(() =>
+        tf.max(tf.abs(tf.sub(tf.squeeze(result.logits, [0]), head))).arraySync(),
+      );
+      expect(diff, variant).toBeLessThan(1e-5);
+      disposeFcnResult(result);
     }
-    expect(() =>
-      layerMaps(weights, tf.zeros([1, 64, 64, 3]) as unknown as tf.Tensor3D, '8s'),
-    ).toThrow(/invalid image shape/);
+    tf.dispose(maps);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => layerMaps(weights, tf.zeros([1, 64, 64, 3]) as unknown as tf.Tensor3D)).toThrow(
+      /invalid image shape/,
+    );
     image.dispose();
     weights.tensors.forEach((t) => t.dispose());
   });
