@@ -13,7 +13,7 @@ import { LESSONS } from '../../src/lessons';
 const baseUrl = inject('baseUrl');
 const NOT_FIGURES = ['PW-IMAGE-PICKER', 'PW-BACKEND-STATUS'];
 
-/** A fingerprint of every canvas inside the element, through nested shadow roots. */
+/** A fingerprint of every canvas and SVG inside the element, through nested shadow roots. */
 function figurePixels(page: Page, index: number): Promise<string> {
   return page.evaluate(
     ([i, skip]) => {
@@ -24,6 +24,8 @@ function figurePixels(page: Page, index: number): Promise<string> {
       const walk = (root: Element | ShadowRoot) => {
         root.querySelectorAll('*').forEach((el) => {
           if (el instanceof HTMLCanvasElement && el.width > 0) parts.push(el.toDataURL());
+          // SVG figures (diagrams, worked examples) change their markup, not pixels.
+          if (el instanceof SVGSVGElement) parts.push(el.outerHTML);
           if (el.shadowRoot) walk(el.shadowRoot);
         });
       };

@@ -1,0 +1,78 @@
+/**
+ * The effective receptive field of one output cell (Luo et al., "Understanding the Effective
+ * Receptive Field in Deep Convolutional Neural Networks", 2016): how strongly each input pixel
+ * moves that cell, measured as the gradient of the cell with respect to the image.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core ships the gradients of its ops separately; tf.grad needs them registered.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { fcnForward, type FcnVariant } from './fcn';
+import type { FcnWeights } from './weights';
+import { fcnLayers } from './network';
+import { expectRank, intInRange, invalid } from './validate';
+
+export interface EffectiveFieldOptions {
+  /** A layer name of `fcnLayers` (conv1_1 ... pool5, fc6, fc7, score_fr, fuse_pool3, ...). */
+  layer: string;
+  /** The cell, in that layer's own grid. */
+  row: number;
+  col: number;
+}
+
+/**
+ * `image` `[H, W, 3]` in [0, 1] (H, W multiples of 32) -> `[H, W]`: per pixel, the L2 norm
+ * over RGB of d(cell)/d(pixel), where cell is the sum over channels of `layer` at (`row`,
+ * `col`), scaled so its maximum is 1 (all zeros when the cell does not respond, e.g. a relu
+ * that is off). Runs the smallest FCN variant that computes `layer`.
+ */
+export function effectiveReceptiveField(
+  weights: FcnWeights,
+  image: tf.Tensor3D,
+  options: EffectiveFieldOptions,
+): tf.Tensor2D {
+  expectRank('image', image.shape, 3, '[H, W, 3]');
+  const [h = 0, w = 0] = image.shape;
+  const layers = fcnLayers(h, w);
+  const layer = layers.find((l) => l.name === options.layer);
+  if (!layer) invalid('layer', options.layer, `one of ${layers.map((l) => l.name).join(', ')}`);
+  const row = intInRange('row', options.row, 0, layer.shape[0] - 1);
+  const col = intInRange('col', options.col, 0, layer.shape[1] - 1);
+  const variant: FcnVariant = layer.variants[0] ?? '8s';
+  return tf.tidy(() => {
+    const cell = (x: tf.Tensor): tf.Scalar => {
+      const result = fcnForward(weights, tf.expandDims(x, 0), { variant });
+      const act = result.intermediates.get(layer.name);
+      if (!act) throw new Error(`unreachable: ${layer.name} not computed by FCN-${variant}`);
+      return tf.sum(tf.slice(act, [0, row, col, 0], [1, 1, 1, -1]));
+    };
+    const grad = tf.grad(cell)(image);
+    const magnitude = tf.sqrt(tf.sum<tf.Tensor2D>(tf.square(grad), 2));
+    const top = tf.max(magnitude);
+    return tf.where<tf.Tensor2D>(
+      tf.greater(top, 0),
+      tf.div<tf.Tensor2D>(magnitude, tf.maximum(top, 1e-30)),
+      magnitude,
+    );
+  });
+}
+
+/**
+ * The photo `[H, W, 3]` dimmed, with `heat` `[H, W]` (values in [0, 1]) laid over it in
+ * `color` (RGB in [0, 1]) on a square-root scale so weak gradients stay visible. `[H, W, 3]`.
+ */
+export function heatOverlay(
+  photo: tf.Tensor3D,
+  heat: tf.Tensor2D,
+  color: readonly [number, number, number] = [1, 0.3, 0],
+): tf.Tensor3D {
+  expectRank('photo', photo.shape, 3, '[H, W, 3]');
+  expectRank('heat', heat.shape, 2, '[H, W]');
+  if (photo.shape[0] !== heat.shape[0] || photo.shape[1] !== heat.shape[1]) {
+    invalid('heat shape', heat.shape, `[${photo.shape[0]}, ${photo.shape[1]}] like the photo`);
+  }
+  return tf.tidy(() => {
+    const alpha = tf.expandDims(tf.mul(tf.sqrt(tf.clipByValue(heat, 0, 1)), 0.85), 2);
+    const dim = tf.mul(photo, 0.55);
+    return tf.add(tf.mul(dim, tf.sub(1, alpha)), tf.mul(tf.tensor1d([...color]), alpha));
+  });
+}
