@@ -41,6 +41,21 @@ export function localizationError(x: tf.Tensor3D, size: number): tf.Scalar {
 }
 
 /**
+ * Share (0..1) of window maxima that sit on the window's rim (its first or last row or
+ * column), for `[H, W, C]` pooled with stride = size. The rim holds `1 - ((size - 2) / size)²`
+ * of the cells, so a maximum placed at random lands there that often.
+ */
+export function rimShare(x: tf.Tensor3D, size: number): tf.Scalar {
+  return tf.tidy(() => {
+    const offsets = switchOffsets(x, size);
+    const dy = tf.floorDiv(offsets, size);
+    const dx = tf.mod(offsets, size);
+    const edge = (d: tf.Tensor) => tf.logicalOr(tf.equal(d, 0), tf.equal(d, size - 1));
+    return tf.mean(tf.cast(tf.logicalOr(edge(dy), edge(dx)), 'float32'));
+  });
+}
+
+/**
  * Shifts `[H, W, C]` right/down by `dx`, `dy` pixels (wrapping around), so a shifted image keeps
  * its size and every pixel.
  */

@@ -7,6 +7,7 @@ import {
   strongestMask,
   unpoolEdges,
   localizationError,
+  rimShare,
   shiftImage,
   switchOffsets,
 } from '../../src/lib/pool-analysis';
@@ -138,6 +139,22 @@ describe('fractionChanged', () => {
   });
 });
 
+describe('rimShare', () => {
+  it('counts maxima on the first or last row or column of their window', async () => {
+    // 4x4 windows; channel 0 peaks at the window centre (1, 1), channel 1 at its corner (3, 3).
+    const img = Array.from({ length: 4 }, (_, y) =>
+      Array.from({ length: 8 }, (_, x) => [
+        y === 1 && x % 4 === 1 ? 1 : 0,
+        y === 3 && x % 4 === 3 ? 1 : 0,
+      ]),
+    );
+    const x = tf.tensor3d(img);
+    const r = rimShare(x, 4);
+    expect((await r.data())[0]).toBeCloseTo(0.5, 6);
+    tf.dispose([x, r]);
+  });
+});
+
 describe('edgeMap', () => {
   it('is half the central-difference gradient magnitude of the luminance (brute force, 1e-6)', async () => {
     const img = randomImage(6, 5, 3, 7);
@@ -218,6 +235,7 @@ describe('pool-analysis leaks', () => {
       shiftImage(x, 3, 2),
       fractionChanged(x, x),
       edgeMap(x),
+      rimShare(x, 4),
       strongestMask(x, 0.1),
       shareOnMask(x, x),
       ...Object.values(unpoolEdges(x, 2)),
