@@ -63,7 +63,7 @@ export class PwMaxPool extends LitElement {
         max-inline-size: 100%;
       }
       figure.small {
-        inline-size: 9rem;
+        inline-size: 7rem;
       }
     `,
   ];
@@ -142,14 +142,14 @@ export class PwMaxPool extends LitElement {
     const window = `${this.size}×${this.size}`;
     const what =
       this.mode === 'average'
-        ? `Average-pooled: each value is the mean of its ${window} window`
-        : `Max-pooled: each value is the largest in its ${window} window`;
+        ? `Each value is the mean of its ${window} window`
+        : `Each value is the largest in its ${window} window`;
     const [oh = 0, ow = 0] = out ?? [];
     const share = (oh * ow) / (this.workingSize * this.workingSize);
     const kept =
       share >= 0.5
-        ? `${(share * 100).toFixed(0)} % of the values`
-        : `1 value in ${Math.round(1 / share)}`;
+        ? `${(share * 100).toFixed(0)} % of the values kept`
+        : `1 value in ${Math.round(1 / share)} kept`;
     const cell =
       this.mode === 'average'
         ? 'Edges and fine texture blur into the block’s mean.'
@@ -208,7 +208,7 @@ export class PwMaxPool extends LitElement {
             aria-label="Pooled photo at its true size"
           ></canvas>
           <figcaption>
-            ${what}${out ? html`, ${out[0]}×${out[1]} at true size: it keeps ${kept}` : ''}
+            ${this.mode === 'average' ? 'Average' : 'Max'}-pooled${out ? html`, ${out[0]}×${out[1]} at true size: ${kept}` : ''}
           </figcaption>
         </figure>
         <figure>
@@ -219,8 +219,8 @@ export class PwMaxPool extends LitElement {
             aria-label="Pooled photo magnified to the input's size"
           ></canvas>
           <figcaption>
-            The same map stretched to the input’s size: each value fills a
-            ${this.stride}×${this.stride} block. ${cell}
+            The same map stretched to the input’s size. ${what}, and fills a
+            ${this.stride}×${this.stride} block here. ${cell}
           </figcaption>
         </figure>
       </div>

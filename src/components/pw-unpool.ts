@@ -28,18 +28,36 @@ interface Figure extends tf.TensorContainerObject {
   crops: tf.Tensor2D[];
 }
 
-/** The three maps and their centre crops (`crop`×`crop`). */
-function unpoolFigure(photo: tf.Tensor3D, size: number, crop: number): Figure {
-  return tf.tidy(() => {
-    const maps = unpoolEdges(photo, size);
-    const [h = 0, w = 0] = maps.edges.shape;
-    const side = Math.min(crop, h, w);
-    // Window-aligned, so every window in the crop is whole.
-    const y = Math.floor((h - side) / 2 / size) * size;
-    const x = Math.floor((w - side) / 2 / size) * size;
-    const cut = (m: tf.Tensor2D) => tf.slice(m, [y, x], [side, side]);
-    return { maps, crops: [cut(maps.edges), cut(maps.unpooled), cut(maps.nearest)] };
-  });
+/**
+ * The three maps and a `crop`×`crop` crop of each where the photo's edges are strongest (the
+ * window-aligned crop with the largest mean edge strength), so the crop shows lines.
+ */
+async function unpoolFigure(photo: tf.Tensor3D, size: number, crop: number): Promise<Figure> {
+  const maps = unpoolEdges(photo, size);
+  const [h = 0, w = 0] = maps.edges.shape;
+  const side = Math.min(crop, h, w);
+  // Window-aligned positions (stride = pool size), so every window in the crop is whole.
+  try {
+    const best = tf.tidy(() =>
+      tf.argMax(
+        tf.reshape(
+          tf.avgPool(tf.expandDims<tf.Tensor3D>(maps.edges, 2), side, size, 'valid'),
+          [-1],
+        ),
+      ),
+    );
+    const at = (await best.data())[0] ?? 0;
+    best.dispose();
+    const across = Math.floor((w - side) / size) + 1;
+    const [y, x] = [Math.floor(at / across) * size, (at % across) * size];
+    const crops = tf.tidy(() =>
+      [maps.edges, maps.unpooled, maps.nearest].map((m) => tf.slice(m, [y, x], [side, side])),
+    );
+    return { maps, crops };
+  } catch (error) {
+    tf.dispose(maps);
+    throw error;
+  }
 }
 
 export class PwUnpool extends LitElement {
@@ -64,7 +82,7 @@ export class PwUnpool extends LitElement {
     args: () =>
       this.photo.value ? ([this.photo.value, this.size, this.crop] as const) : undefined,
     task: async ([photo, size, crop]) => {
-      const result = unpoolFigure(photo, size, crop);
+      const result = await unpoolFigure(photo, size, crop);
       const [unpooled = 0, nearest = 0] = await result.maps.shares.data();
       this.shares = { size, unpooled, nearest };
       return result;
@@ -127,7 +145,7 @@ export class PwUnpool extends LitElement {
                 ${view(f.maps.nearest, 'Nearest upsampling: each maximum spread over its window')}
               </div>
               <div class="panels">
-                ${view(f.crops[0], `Centre ${side}×${side} crop, magnified: the edges`)}
+                ${view(f.crops[0], `A ${side}×${side} crop where the edges are strongest, magnified`)}
                 ${view(f.crops[1], 'The same crop unpooled: the dots sit on the lines')}
                 ${view(f.crops[2], 'The same crop upsampled: blocks that cover the lines and their surroundings')}
               </div>`
