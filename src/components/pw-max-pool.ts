@@ -46,7 +46,7 @@ export class PwMaxPool extends LitElement {
         display: flex;
         flex-wrap: wrap;
         align-items: flex-end;
-        gap: 1rem;
+        gap: 0.75rem;
       }
       figure {
         inline-size: var(--side);
@@ -63,7 +63,7 @@ export class PwMaxPool extends LitElement {
         max-inline-size: 100%;
       }
       figure.small {
-        inline-size: 7rem;
+        inline-size: 5.5rem;
       }
     `,
   ];

@@ -225,17 +225,20 @@ export class PwScanlineSpectrum extends LitElement {
         data-kind=${c?.kind ?? nothing}
         data-ymax=${c?.yMax ?? nothing}
       >
-        ${c ? `Energy outside the original band (spectral images): ${(100 * c.imageShare).toFixed(1)} %` : ''}
-        ${
-          c && c.kind === 'zeros' && c.factor > 1
-            ? html`, exactly (<var>L</var> − 1)/<var>L</var> = ${c.factor - 1}/${c.factor}: the
-                <var>L</var> copies of the spectrum carry equal energy and only one lies in the
-                band.`
-            : ''
-        }
+        ${c ? readoutText(c) : ''}
       </p>
       ${statusLine(error, progressText(this.figure))}`;
   }
+}
+
+/** The energy share outside the band, and for plain zeros why it is (L − 1)/L. */
+function readoutText(c: Curves) {
+  const share = `${(100 * c.imageShare).toFixed(1)} %`;
+  return c.kind === 'zeros' && c.factor > 1
+    ? html`Energy outside the original band (spectral images): ${share}, exactly (<var>L</var> −
+        1)/<var>L</var> = ${c.factor - 1}/${c.factor}: the <var>L</var> copies of the spectrum carry
+        equal energy and only one lies in the band.`
+    : html`Energy outside the original band (spectral images): ${share}`;
 }
 
 customElements.define('pw-scanline-spectrum', PwScanlineSpectrum);
