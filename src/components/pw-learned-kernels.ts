@@ -37,7 +37,7 @@ interface Kernels extends tf.TensorContainerObject {
 }
 
 /** Rows of blank band above each tile, where the class name goes. */
-const BAND = 3;
+const BAND = 1;
 
 /**
  * `[C, k, k]` tiles in rows of COLUMNS, each cell `(BAND + k + 1)` high and `(k + 1)` wide
@@ -93,6 +93,7 @@ export class PwLearnedKernels extends LitElement {
       .tiles {
         position: relative;
         grid-column: 1 / -1;
+        max-inline-size: 28rem;
       }
       .key {
         position: absolute;
@@ -104,12 +105,12 @@ export class PwLearnedKernels extends LitElement {
         list-style: none;
         pointer-events: none;
         font-size: 0.7rem;
-        line-height: 1.1;
+        line-height: 1;
       }
       .key li {
         /* On the tile's blank band, which is white in both colour maps and both themes. */
         color: #1b1b1f;
-        padding: 0.15rem 0.25rem 0;
+        padding: 0.1rem 0.2rem 0;
         overflow: hidden;
         white-space: nowrap;
         text-overflow: ellipsis;
