@@ -137,7 +137,7 @@ describe('lessons: pooling, zero insertion, bilinear deconvolution', () => {
         );
         const p95 = input[Math.floor(0.95 * input.length)] ?? 0;
         const output = sums(canvas);
-        const caption = root?.querySelector('figure.small figcaption')?.textContent ?? '';
+        const caption = root?.querySelector('.magnified + figcaption')?.textContent ?? '';
         return { share: output.filter((v) => v > p95).length / output.length, caption };
       }, mode);
     await setSlider(page, 'pw-max-pool', 'size', 8);

@@ -94,7 +94,7 @@ describe('bilinearPhases', () => {
 
   it('matches what a flat input becomes in the interior of the transposed convolution', async () => {
     for (const f of [2, 3, 5]) {
-      const up = bilinearUpsample(tf.ones([8, 8, 1]) as tf.Tensor3D, f);
+      const up = bilinearUpsample(tf.ones<tf.Rank.R3>([8, 8, 1]), f);
       const all = await up.data();
       const row = Array.from(all).slice(4 * f * 8 * f + 2 * f, 4 * f * 8 * f + 6 * f);
       row.forEach((v) => expect(v).toBeCloseTo(1, 5));

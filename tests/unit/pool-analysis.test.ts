@@ -166,7 +166,7 @@ describe('edgeMap', () => {
     );
     const x = tf.tensor3d(img);
     const e = edgeMap(x);
-    const got = (await e.array()) as number[][];
+    const got = await e.array();
     got.forEach((row, y) => row.forEach((v, i) => expect(v).toBeCloseTo(want[y]?.[i] ?? NaN, 6)));
     tf.dispose([x, e]);
   });
@@ -197,9 +197,10 @@ describe('unpoolEdges', () => {
   it('puts each window maximum of the edge map back in place, and nearest spreads it', async () => {
     const x = tf.tensor3d(randomImage(16, 16, 3, 11));
     const r = unpoolEdges(x, 4);
-    const [edges, unpooled, nearest] = (await Promise.all(
+    const [edges, unpooled, nearest] = await Promise.all(
       [r.edges, r.unpooled, r.nearest].map((t) => t.array()),
-    )) as number[][][];
+    );
+    if (!edges || !unpooled || !nearest) throw new Error('missing maps');
     for (let oy = 0; oy < 16; oy += 4) {
       for (let ox = 0; ox < 16; ox += 4) {
         let best = -1;

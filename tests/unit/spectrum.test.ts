@@ -116,8 +116,8 @@ describe('logMagnitudeSpectrum2d', () => {
   });
 
   it('measures the spectral images of a zero insertion above the mean of the spectrum', async () => {
-    const x = tf.add(0.5, randomTensor(prng(6), [16, 16])) as tf.Tensor2D;
-    const spec = logMagnitudeSpectrum2d(zeroInsert(x, 4) as tf.Tensor2D);
+    const x = tf.add<tf.Tensor2D>(0.5, randomTensor(prng(6), [16, 16]));
+    const spec = logMagnitudeSpectrum2d(zeroInsert<tf.Tensor2D>(x, 4));
     const values = spec.arraySync();
     // Brute force: the 15 image centres (32 + 16a, 32 + 16b) mod 64, minus the overall mean.
     let peaks = 0;
