@@ -74,7 +74,7 @@ export class PwScanlineSpectrum extends LitElement {
         const up = interpolate1d(line, factor, kind);
         // The row's mean is removed before upsampling, or its zero-frequency peak and that
         // peak's images would dwarf everything else.
-        const centred = tf.sub(line, tf.mean(line));
+        const centred = tf.sub<tf.Tensor1D>(line, tf.mean(line));
         const spectrum = magnitudeSpectrum(interpolate1d(centred, factor, kind));
         // The strip keeps one aspect ratio for every L.
         return {

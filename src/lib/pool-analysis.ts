@@ -125,10 +125,10 @@ export function shareOnMask(map: tf.Tensor, mask: tf.Tensor): tf.Scalar {
   if (!tf.util.arraysEqual(map.shape, mask.shape))
     invalid('mask shape', mask.shape, `[${map.shape.join(', ')}]`);
   return tf.tidy(() => {
-    const total = tf.sum(map);
-    return tf.where(
+    const total = tf.sum<tf.Scalar>(map);
+    return tf.where<tf.Scalar>(
       tf.greater(total, 0),
-      tf.div(tf.sum(tf.mul(map, mask)), tf.maximum(total, 1e-12)),
+      tf.div<tf.Scalar>(tf.sum(tf.mul(map, mask)), tf.maximum(total, 1e-12)),
       tf.scalar(0),
     );
   });
