@@ -1,9 +1,13 @@
 /**
- * @summary FCN's bilinear upsampling filter for a chosen factor: the 2-D kernel as a heat map
- * and its 1-D profile (the kernel is the profile's outer product with itself).
+ * @summary FCN's bilinear upsampling filter for a chosen factor: the 2-D kernel as a heat map,
+ * its 1-D profile with each tap coloured by the output phase it feeds (tap mod f), and the
+ * polyphase sums: a stacked bar per phase whose taps add up to exactly 1, for odd f too, where
+ * phases get 2 or 1 taps.
  *
  * @attr factor - upsampling factor f, 1..8 (default 2).
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * The phase readout carries `data-sums` and `data-taps` (JSON arrays, one entry per phase).
  */
 import { LitElement, html, nothing } from 'lit';
 import { rangeControl, statusLine } from './templates';
@@ -11,7 +15,12 @@ import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
-import { bilinearKernel, bilinearKernelSize, bilinearProfile } from '../lib/bilinear';
+import {
+  bilinearKernel,
+  bilinearKernelSize,
+  bilinearPhases,
+  bilinearProfile,
+} from '../lib/bilinear';
 import type { ChartOptions } from './pw-chart';
 import './pw-chart';
 import './pw-tensor-view';
@@ -39,17 +48,55 @@ export class PwBilinearKernel extends LitElement {
   }
 
   private profileChart(): ChartOptions {
-    const points = bilinearProfile(this.factor).map((weight, tap) => ({ tap, weight }));
+    const f = this.factor;
+    const points = bilinearProfile(f).map((weight, tap) => ({
+      tap,
+      weight,
+      phase: `phase ${tap % f}`,
+    }));
     return (width) => ({
       width,
       height: 220,
       marginLeft: 45,
       x: { label: 'tap', ticks: Math.min(points.length, 16) },
       y: { label: 'weight', domain: [0, 1], grid: true },
+      color: { type: 'categorical', domain: phaseNames(f) },
       marks: [
         Plot.ruleY([0], { stroke: '#999999' }),
-        Plot.line(points, { x: 'tap', y: 'weight', stroke: '#3b74e0' }),
-        Plot.dot(points, { x: 'tap', y: 'weight', fill: '#3b74e0', tip: true }),
+        Plot.line(points, { x: 'tap', y: 'weight', stroke: '#999999' }),
+        Plot.dot(points, { x: 'tap', y: 'weight', fill: 'phase', r: 5, tip: true }),
+      ],
+    });
+  }
+
+  /** One stacked bar per output phase: its taps' weights, adding up to 1. */
+  private phaseChart(): ChartOptions {
+    const f = this.factor;
+    const segments = bilinearPhases(f).flatMap((p, r) =>
+      p.taps.map((tap, i) => ({
+        phase: `phase ${r}`,
+        tap: `tap ${tap}`,
+        weight: p.weights[i] ?? NaN,
+      })),
+    );
+    return (width) => ({
+      width,
+      height: 220,
+      marginLeft: 45,
+      x: { label: 'output phase (pixel index mod f)', domain: phaseNames(f) },
+      y: { label: 'sum of its taps', domain: [0, 1.1], grid: true },
+      color: { type: 'categorical', domain: phaseNames(f) },
+      marks: [
+        Plot.barY(segments, {
+          x: 'phase',
+          y: 'weight',
+          fill: 'phase',
+          stroke: 'currentColor',
+          strokeWidth: 1,
+          tip: true,
+          title: (d: { tap: string; weight: number }) => `${d.tap}: ${d.weight.toFixed(3)}`,
+        }),
+        Plot.ruleY([1], { stroke: 'currentColor', strokeDasharray: '4,3' }),
       ],
     });
   }
@@ -57,6 +104,7 @@ export class PwBilinearKernel extends LitElement {
   override render() {
     const f = this.factor;
     const k = bilinearKernelSize(f);
+    const phases = bilinearPhases(f);
     const error = this.figure.error;
     return html`<div class="controls">
         ${rangeControl({
@@ -83,11 +131,32 @@ export class PwBilinearKernel extends LitElement {
           .options=${this.profileChart()}
           label=${`Its profile: ${bilinearProfile(f)
             .map((w) => w.toFixed(3))
-            .join(', ')}`}
+            .join(', ')}; each colour is one output phase`}
+        ></pw-chart>
+        <pw-chart
+          .options=${this.phaseChart()}
+          label="Each output phase stacks its taps: every bar reaches exactly 1"
         ></pw-chart>
       </div>
+      <p
+        class="readout phases"
+        data-sums=${JSON.stringify(phases.map((p) => p.sum))}
+        data-taps=${JSON.stringify(phases.map((p) => p.taps.length))}
+      >
+        ${phases.map(
+          (p, r) =>
+            html`<span class="phase"
+                >Phase ${r}: ${p.weights.map((w) => w.toFixed(3)).join(' + ')} =
+                <strong>${p.sum.toFixed(3)}</strong></span
+              >${r < phases.length - 1 ? ' · ' : ''}`,
+        )}
+      </p>
       ${statusLine(error, '')}`;
   }
+}
+
+function phaseNames(f: number): string[] {
+  return Array.from({ length: f }, (_, r) => `phase ${r}`);
 }
 
 customElements.define('pw-bilinear-kernel', PwBilinearKernel);

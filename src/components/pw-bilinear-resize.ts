@@ -162,7 +162,11 @@ export class PwBilinearResize extends LitElement {
               <tbody>
                 ${CONVENTIONS.map(
                   (c) =>
-                    html`<tr>
+                    html`<tr
+                      data-convention=${c.value}
+                      data-interior=${t[c.value].interior}
+                      data-border=${t[c.value].border}
+                    >
                       <th scope="row">${c.label}</th>
                       <td>${t[c.value].interior.toExponential(1)}</td>
                       <td>${t[c.value].border.toFixed(3)}</td>

@@ -115,7 +115,7 @@ export class PwCheckerboard extends LitElement {
             </div>`
           : nothing
       }
-      <p class="readout" aria-live="polite">
+      <p class="readout" aria-live="polite" data-lo=${lo} data-hi=${hi}>
         Away from the border, an output pixel receives
         ${lo === hi ? `exactly ${lo}` : `${lo} or ${hi}`} taps along each axis
         (${lo === hi ? lo * lo : `${lo * lo} to ${hi * hi}`} in all):

@@ -141,7 +141,12 @@ export class PwDeconvProof extends LitElement {
             </div>`
           : nothing
       }
-      <p class="readout" aria-live="polite">
+      <p
+        class="readout"
+        aria-live="polite"
+        data-difference=${d ?? nothing}
+        data-width=${f?.direct.shape[1] ?? nothing}
+      >
         ${
           d === undefined
             ? ''

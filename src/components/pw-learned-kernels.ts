@@ -5,8 +5,11 @@
  *
  * @attr layer - upscore2 | upscore_pool4 (default 'upscore2').
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * Each class's tile has a blank band above it in which its class name is written (an HTML
+ * overlay aligned with the tile grid, `.key li`, one per class in class order).
  */
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { progressText, selectControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
@@ -33,7 +36,13 @@ interface Kernels extends tf.TensorContainerObject {
   stats: tf.Tensor1D;
 }
 
-/** `[C, k, k]` tiles in rows of COLUMNS with a one-pixel gap of value `gap`: one image. */
+/** Rows of blank band above each tile, where the class name goes. */
+const BAND = 1;
+
+/**
+ * `[C, k, k]` tiles in rows of COLUMNS, each cell `(BAND + k + 1)` high and `(k + 1)` wide
+ * (a band above the tile and a one-pixel gap right and below), all filled with `gap`.
+ */
 function tile(tiles: tf.Tensor3D, gap: number): tf.Tensor2D {
   const [c = 0, k = 0] = tiles.shape;
   const rows = Math.ceil(c / COLUMNS);
@@ -41,16 +50,14 @@ function tile(tiles: tf.Tensor3D, gap: number): tf.Tensor2D {
     tiles,
     [
       [0, rows * COLUMNS - c],
-      [0, 1],
+      [BAND, 1],
       [0, 1],
     ],
     gap,
   );
-  const grid = tf.transpose(tf.reshape(padded, [rows, COLUMNS, k + 1, k + 1]), [0, 2, 1, 3]);
-  return tf.slice(tf.reshape<tf.Rank.R2>(grid, [rows * (k + 1), COLUMNS * (k + 1)]), 0, [
-    rows * (k + 1) - 1,
-    COLUMNS * (k + 1) - 1,
-  ]);
+  const h = BAND + k + 1;
+  const grid = tf.transpose(tf.reshape(padded, [rows, COLUMNS, h, k + 1]), [0, 2, 1, 3]);
+  return tf.reshape<tf.Rank.R2>(grid, [rows * h, COLUMNS * (k + 1)]);
 }
 
 function kernelFigure(kernel: tf.Tensor): Kernels {
@@ -80,7 +87,36 @@ export class PwLearnedKernels extends LitElement {
     layer: { type: String },
     stats: { state: true },
   };
-  static override styles = elementStyles;
+  static override styles = [
+    elementStyles,
+    css`
+      .tiles {
+        position: relative;
+        grid-column: 1 / -1;
+        max-inline-size: 28rem;
+      }
+      .key {
+        position: absolute;
+        inset: 0 0 auto 0;
+        display: grid;
+        grid-template-columns: repeat(${COLUMNS}, 1fr);
+        margin: 0;
+        padding: 0;
+        list-style: none;
+        pointer-events: none;
+        font-size: 0.7rem;
+        line-height: 1;
+      }
+      .key li {
+        /* On the tile's blank band, which is white in both colour maps and both themes. */
+        color: #1b1b1f;
+        padding: 0.1rem 0.2rem 0;
+        overflow: hidden;
+        white-space: nowrap;
+        text-overflow: ellipsis;
+      }
+    `,
+  ];
 
   declare layer: Layer;
   declare stats: readonly number[] | undefined;
@@ -102,6 +138,19 @@ export class PwLearnedKernels extends LitElement {
     super();
     this.layer = 'upscore2';
     this.stats = undefined;
+  }
+
+  /** Class names laid over the tile grid of `tiled`, one per cell, on the blank bands. */
+  private key(tiled: tf.Tensor2D) {
+    const [h = 1, w = 1] = tiled.shape;
+    const rows = Math.ceil(FCN_CLASSES.length / COLUMNS);
+    return html`<ol
+      class="key"
+      aria-hidden="true"
+      style=${`aspect-ratio: ${w} / ${h}; grid-template-rows: repeat(${rows}, 1fr)`}
+    >
+      ${FCN_CLASSES.map((name) => html`<li>${name}</li>`)}
+    </ol>`;
   }
 
   override render() {
@@ -126,17 +175,23 @@ export class PwLearnedKernels extends LitElement {
                 .range=${[0, GREY_MAX]}
                 label="The bilinear start (4×4, factor 2), the same for every class"
               ></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${v.learned}
-                mode="grey"
-                .range=${[0, GREY_MAX]}
-                label=${`Learned, one tile per class, row by row: ${order}`}
-              ></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${v.change}
-                mode="diverging"
-                label="Learned − bilinear (red: training added weight, blue: removed)"
-              ></pw-tensor-view>
+              <div class="tiles">
+                <pw-tensor-view
+                  .tensor=${v.learned}
+                  mode="grey"
+                  .range=${[0, GREY_MAX]}
+                  label=${`Learned, one tile per class, row by row: ${order}`}
+                ></pw-tensor-view>
+                ${this.key(v.learned)}
+              </div>
+              <div class="tiles">
+                <pw-tensor-view
+                  .tensor=${v.change}
+                  mode="diverging"
+                  label="Learned − bilinear, per class (red: training added weight, blue: removed)"
+                ></pw-tensor-view>
+                ${this.key(v.change)}
+              </div>
             </div>`
           : nothing
       }

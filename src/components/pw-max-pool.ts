@@ -1,19 +1,22 @@
 /**
  * @summary Pools a real photo live: pool size and stride sliders (1..8) and a max/average
- * switch redraw the pooled output next to the input.
+ * switch redraw the pooled output next to the input, once at its true size (one screen pixel
+ * per value, so the shrinkage shows) and once magnified to the input's size (so the loss of
+ * detail shows).
  *
  * @attr src - URL of the photo (any size; centre-cropped and resized to `working-size`).
  * @attr working-size - side of the square input in pixels (default 256).
- * @attr size - initial pool size (default 2).
- * @attr stride - initial stride (default 2).
+ * @attr size - initial pool size (default 4).
+ * @attr stride - initial stride (default 4).
  * @attr mode - 'max' or 'average' (default 'max').
  * @fires pw-computed - `CustomEvent<{ ms: number; outShape: number[] }>` after each redraw.
- * @csspart canvas - the input and output canvases.
+ * @csspart canvas - the input and output canvases. The output canvas carries `data-shown`
+ *   (`mode size stride`) once drawn; its width and height are the pooled map's.
  *
  * Children are the static fallback (an image and caption); they show until the element
  * upgrades, and stay the whole story for readers without scripts.
  */
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { progressText, rangeControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
@@ -36,7 +39,34 @@ export class PwMaxPool extends LitElement {
     stride: { type: Number },
     mode: { type: String },
   };
-  static override styles = elementStyles;
+  static override styles = [
+    elementStyles,
+    css`
+      .panels {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: flex-end;
+        gap: 0.75rem;
+      }
+      figure {
+        inline-size: var(--side);
+        max-inline-size: 100%;
+      }
+      /* One CSS pixel per value: the pooled map's true size beside the input's. */
+      canvas.true-size {
+        inline-size: auto;
+        max-inline-size: 100%;
+        aspect-ratio: auto;
+      }
+      canvas.magnified {
+        inline-size: var(--side);
+        max-inline-size: 100%;
+      }
+      figure.small {
+        inline-size: 5.5rem;
+      }
+    `,
+  ];
 
   declare src: string;
   declare workingSize: number;
@@ -62,8 +92,8 @@ export class PwMaxPool extends LitElement {
     super();
     this.src = '';
     this.workingSize = 256;
-    this.size = 2;
-    this.stride = 2;
+    this.size = 4;
+    this.stride = 4;
     this.mode = 'max';
   }
 
@@ -76,6 +106,7 @@ export class PwMaxPool extends LitElement {
   private async draw(): Promise<void> {
     const input = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.input');
     const output = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.output');
+    const magnified = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.magnified');
     const photo = this.photo.value;
     if (input && photo && photo !== this.drawnPhoto) {
       this.drawnPhoto = photo;
@@ -86,7 +117,10 @@ export class PwMaxPool extends LitElement {
       this.drawnResult = result;
       const shown = `${this.mode} ${this.size} ${this.stride}`;
       // drawTensor copies the tensor synchronously, so a newer result may dispose this one.
-      await drawTensor(result, output);
+      await Promise.all([
+        drawTensor(result, output),
+        magnified ? drawTensor(result, magnified) : Promise.resolve(),
+      ]);
       output.dataset['shown'] = shown;
       this.dispatchEvent(
         new CustomEvent<ComputedDetail>('pw-computed', {
@@ -105,6 +139,21 @@ export class PwMaxPool extends LitElement {
   override render() {
     const out = this.pooled.value?.shape;
     const error = this.photo.error ?? this.pooled.error;
+    const window = `${this.size}×${this.size}`;
+    const what =
+      this.mode === 'average'
+        ? `Each value is the mean of its ${window} window`
+        : `Each value is the largest in its ${window} window`;
+    const [oh = 0, ow = 0] = out ?? [];
+    const share = (oh * ow) / (this.workingSize * this.workingSize);
+    const kept =
+      share >= 0.5
+        ? `${(share * 100).toFixed(0)} % of the values kept`
+        : `1 value in ${Math.round(1 / share)} kept`;
+    const cell =
+      this.mode === 'average'
+        ? 'Edges and fine texture blur into the block’s mean.'
+        : 'Bright details survive and grow; where in the block they were is gone.';
     return html`
       <div class="controls">
         ${rangeControl({
@@ -141,16 +190,37 @@ export class PwMaxPool extends LitElement {
           )}
         </fieldset>
       </div>
-      <div class="panels">
+      <div class="panels" style=${`--side: ${this.workingSize}px`}>
         <figure>
-          <canvas class="input" part="canvas" role="img" aria-label="Input photo"></canvas>
+          <canvas
+            class="input true-size"
+            part="canvas"
+            role="img"
+            aria-label="Input photo"
+          ></canvas>
           <figcaption>Input, ${this.workingSize}×${this.workingSize}</figcaption>
         </figure>
-        <figure>
-          <canvas class="output" part="canvas" role="img" aria-label="Pooled photo"></canvas>
+        <figure class="small">
+          <canvas
+            class="output true-size"
+            part="canvas"
+            role="img"
+            aria-label="Pooled photo at its true size"
+          ></canvas>
           <figcaption>
-            Max-pooled${out ? html`, ${out[0]}×${out[1]}` : ''}: each pixel is the largest value in
-            its ${this.size}×${this.size} window
+            ${this.mode === 'average' ? 'Average' : 'Max'}-pooled${out ? html`, ${out[0]}×${out[1]} at true size: ${kept}` : ''}
+          </figcaption>
+        </figure>
+        <figure>
+          <canvas
+            class="magnified"
+            part="canvas"
+            role="img"
+            aria-label="Pooled photo magnified to the input's size"
+          ></canvas>
+          <figcaption>
+            The same map stretched to the input’s size. ${what}, and fills a
+            ${this.stride}×${this.stride} block here. ${cell}
           </figcaption>
         </figure>
       </div>

@@ -8,6 +8,11 @@
  * @attr factor - upsampling factor L, 1..8 (default 4).
  * @attr kind - interpolation filter: zeros | nearest | linear | sinc (default 'zeros').
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * The spectrum is drawn in the original row's units (filters divided by their gain L, the
+ * zero-stuffed row as it is) on a y axis fixed by the original row's spectrum, so switching
+ * the filter shows the images shrink. The readout carries `data-share` (energy share outside
+ * the band, 0..1), `data-factor`, `data-kind` and `data-ymax` (top of the y axis).
  */
 import { LitElement, html, nothing } from 'lit';
 import { progressText, rangeControl, selectControl, statusLine } from './templates';
@@ -36,6 +41,10 @@ interface Curves {
   spectrum: { frequency: number; magnitude: number }[];
   /** Share of spectral energy above the original band (frequency > 1 / (2L)). */
   imageShare: number;
+  /** Top of the spectrum's y axis: the largest magnitude of the original row's spectrum. */
+  yMax: number;
+  factor: number;
+  kind: InterpolationKind;
 }
 
 export class PwScanlineSpectrum extends LitElement {
@@ -60,23 +69,29 @@ export class PwScanlineSpectrum extends LitElement {
     args: () =>
       this.photo.value ? ([this.photo.value, this.factor, this.kind] as const) : undefined,
     task: async ([photo, factor, kind]) => {
-      const { up, spectrum, strip } = tf.tidy(() => {
+      const { up, spectrum, strip, top } = tf.tidy(() => {
         const line = scanline(photo, Math.floor(photo.shape[0] / 2));
         const up = interpolate1d(line, factor, kind);
         // The row's mean is removed before upsampling, or its zero-frequency peak and that
         // peak's images would dwarf everything else.
-        const spectrum = magnitudeSpectrum(
-          interpolate1d(tf.sub(line, tf.mean(line)), factor, kind),
-        );
+        const centred = tf.sub<tf.Tensor1D>(line, tf.mean(line));
+        const spectrum = magnitudeSpectrum(interpolate1d(centred, factor, kind));
         // The strip keeps one aspect ratio for every L.
         return {
           up,
           spectrum,
           strip: tf.tile(tf.reshape<tf.Rank.R2>(up, [1, -1]), [12 * factor, 1]),
+          top: tf.max(magnitudeSpectrum(centred)),
         };
       });
-      const [values, magnitudes] = await Promise.all([up.data(), spectrum.data()]);
-      tf.dispose([up, spectrum]);
+      const [values, magnitudes, yMax = 1] = await Promise.all([
+        up.data(),
+        spectrum.data(),
+        top.data().then((t) => t[0]),
+      ]);
+      tf.dispose([up, spectrum, top]);
+      // Filters have gain L in their band; zero insertion keeps the original magnitudes.
+      const gain = kind === 'zeros' ? 1 : factor;
       const freqs = spectrumFrequencies(values.length);
       let total = 0;
       let images = 0;
@@ -93,9 +108,12 @@ export class PwScanlineSpectrum extends LitElement {
         })),
         spectrum: freqs.map((frequency, k) => ({
           frequency,
-          magnitude: (magnitudes[k] ?? 0) / factor,
+          magnitude: (magnitudes[k] ?? 0) / gain,
         })),
         imageShare: total > 0 ? images / total : 0,
+        yMax,
+        factor,
+        kind,
       };
       return strip;
     },
@@ -124,7 +142,8 @@ export class PwScanlineSpectrum extends LitElement {
           x: 'n',
           y: 'value',
           r: (d: { original: boolean }) => (d.original ? 3.5 : 1.8),
-          fill: (d: { original: boolean }) => (d.original ? '#111111' : '#3b74e0'),
+          // currentColor follows the page theme (dark mode); inserted samples stay blue.
+          fill: (d: { original: boolean }) => (d.original ? 'currentColor' : '#3b74e0'),
         }),
       ],
     });
@@ -137,11 +156,20 @@ export class PwScanlineSpectrum extends LitElement {
       height: 200,
       marginLeft: 45,
       x: { label: 'frequency (cycles per output sample)', domain: [0, 0.5] },
-      y: { label: '|X| / L', grid: true },
+      y: {
+        label: 'magnitude (original row’s scale)',
+        grid: true,
+        domain: [0, 1.1 * c.yMax],
+      },
       marks: [
         Plot.rectX([0], { x1: 0, x2: band, fill: '#2e9e5b', fillOpacity: 0.12 }),
         Plot.ruleX([band], { stroke: '#2e9e5b', strokeDasharray: '4,3' }),
-        Plot.line(c.spectrum, { x: 'frequency', y: 'magnitude', stroke: '#d9462b' }),
+        Plot.line(c.spectrum, {
+          x: 'frequency',
+          y: 'magnitude',
+          stroke: '#d9462b',
+          clip: true,
+        }),
       ],
     });
   }
@@ -180,24 +208,37 @@ export class PwScanlineSpectrum extends LitElement {
           ? html`<div class="panels">
               <pw-chart
                 .options=${this.signalChart(c)}
-                label=${`The first ${SHOWN} samples of the row: black dots are original samples, blue ones were inserted`}
+                label=${`The first ${SHOWN} samples of the row: large dots are original samples, small blue ones were inserted`}
               ></pw-chart>
               <pw-chart
                 .options=${this.spectrumChart(c)}
-                label="Magnitude spectrum of the upsampled row; the green band is the original signal's band"
+                label="Magnitude spectrum of the upsampled row on a fixed axis; the green band is the original signal's band, red outside it is spectral images"
               ></pw-chart>
             </div>`
           : nothing
       }
-      <p class="readout" aria-live="polite">
-        ${
-          c
-            ? `Energy outside the original band (spectral images): ${(100 * c.imageShare).toFixed(1)} %`
-            : ''
-        }
+      <p
+        class="readout"
+        aria-live="polite"
+        data-share=${c?.imageShare ?? nothing}
+        data-factor=${c?.factor ?? nothing}
+        data-kind=${c?.kind ?? nothing}
+        data-ymax=${c?.yMax ?? nothing}
+      >
+        ${c ? readoutText(c) : ''}
       </p>
       ${statusLine(error, progressText(this.figure))}`;
   }
+}
+
+/** The energy share outside the band, and for plain zeros why it is (L − 1)/L. */
+function readoutText(c: Curves) {
+  const share = `${(100 * c.imageShare).toFixed(1)} %`;
+  return c.kind === 'zeros' && c.factor > 1
+    ? html`Energy outside the original band (spectral images): ${share}, exactly (<var>L</var> −
+        1)/<var>L</var> = ${c.factor - 1}/${c.factor}: the <var>L</var> copies of the spectrum carry
+        equal energy and only one lies in the band.`
+    : html`Energy outside the original band (spectral images): ${share}`;
 }
 
 customElements.define('pw-scanline-spectrum', PwScanlineSpectrum);

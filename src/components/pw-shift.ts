@@ -7,6 +7,9 @@
  * @attr size - pool size, stride = size (default 4).
  * @attr shift - horizontal shift in pixels, 0..8 (default 1).
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each new result.
+ *
+ * The readout carries `data-input` and `data-pooled` (shares changed, 0..1) and `data-size`,
+ * `data-shift` (the settings they belong to).
  */
 import { LitElement, html, nothing } from 'lit';
 import { progressText, rangeControl, statusLine } from './templates';
@@ -55,7 +58,7 @@ export class PwShift extends LitElement {
   declare workingSize: number;
   declare size: number;
   declare shift: number;
-  declare changed: { input: number; pooled: number } | undefined;
+  declare changed: { input: number; pooled: number; size: number; shift: number } | undefined;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
@@ -72,7 +75,7 @@ export class PwShift extends LitElement {
       );
       const [input = 0, pooled = 0] = await fractions.data();
       fractions.dispose();
-      this.changed = { input, pooled };
+      this.changed = { input, pooled, size, shift };
       return result;
     },
   });
@@ -114,7 +117,13 @@ export class PwShift extends LitElement {
       </div>
       ${
         this.changed
-          ? html`<p class="readout">
+          ? html`<p
+              class="readout"
+              data-input=${this.changed.input}
+              data-pooled=${this.changed.pooled}
+              data-size=${this.changed.size}
+              data-shift=${this.changed.shift}
+            >
               Input pixels changed: <strong>${pct(this.changed.input)}</strong> · pooled values
               changed: <strong>${pct(this.changed.pooled)}</strong>
             </p>`
@@ -132,8 +141,7 @@ export class PwShift extends LitElement {
               <pw-tensor-view
                 .tensor=${f.difference}
                 mode="diverging"
-                .range=${[-1, 1]}
-                label="Difference of the pooled maps (brightness)"
+                label="Difference of the two pooled maps (brightness; scale from the data, white: unchanged)"
               ></pw-tensor-view>
             </div>`
           : nothing

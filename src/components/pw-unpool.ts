@@ -1,12 +1,18 @@
 /**
- * @summary Max-pooling's switches made visible: where each window's maximum was, max-unpooling
- * that puts every maximum back there, and nearest-neighbour upsampling that can only smear it
- * over the window. Readouts give each reconstruction's mean absolute error.
+ * @summary Max-pooling's switches made visible on an edge map of the photo: max-unpooling puts
+ * each window's maximum back on its switch, so the rebuilt edges lie on the photo's edges;
+ * nearest upsampling, without switches, smears each maximum over its window. A magnified crop
+ * of each map shows the dots on the lines, and the readout measures the claim: the share of
+ * each rebuild's brightness that lands on the photo's edge pixels (its strongest 10 %).
  *
  * @attr src - URL of the photo.
  * @attr working-size - side of the square input (default 128).
  * @attr size - pool size, stride = size (default 4).
+ * @attr crop - side of the magnified centre crop in pixels (default 32).
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * The readout paragraph carries `data-unpooled` and `data-nearest` (shares, 0..1) and
+ * `data-size` (the pool size they belong to).
  */
 import { LitElement, html, nothing } from 'lit';
 import { progressText, rangeControl, statusLine } from './templates';
@@ -14,38 +20,44 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { maxPoolWithSwitches, maxUnpool } from '../lib/pooling';
-import { nearestUpsample } from '../lib/upsampling';
+import { unpoolEdges, type UnpooledEdges } from '../lib/pool-analysis';
 import './pw-tensor-view';
 
-interface Unpooled extends tf.TensorContainerObject {
-  input: tf.Tensor3D;
-  switches: tf.Tensor2D;
-  unpooled: tf.Tensor3D;
-  nearest: tf.Tensor3D;
-  errors: tf.Tensor1D;
+interface Figure extends tf.TensorContainerObject {
+  maps: UnpooledEdges;
+  crops: tf.Tensor2D[];
 }
 
-/** Pools `photo`, then rebuilds it with and without the switches. */
-function unpoolFigure(photo: tf.Tensor3D, size: number): Unpooled {
-  return tf.tidy(() => {
-    const [h = 0, w = 0] = photo.shape;
-    const covered = [Math.floor(h / size) * size, Math.floor(w / size) * size, 3];
-    const input = tf.slice(photo, [0, 0, 0], covered);
-    const { pooled, switches } = maxPoolWithSwitches(input, { size });
-    const unpooled = maxUnpool(pooled, switches, covered, { size });
-    const nearest = nearestUpsample(pooled, size);
-    // A pixel is a switch of some channel if unpooling ones puts a one there.
-    const marks = maxUnpool(tf.onesLike(pooled), switches, covered, { size });
-    const mae = (a: tf.Tensor) => tf.mean(tf.abs(tf.sub(a, input)));
-    return {
-      input,
-      switches: tf.max(marks, 2),
-      unpooled,
-      nearest,
-      errors: tf.stack([mae(unpooled), mae(nearest)]) as tf.Tensor1D,
-    };
-  });
+/**
+ * The three maps and a `crop`×`crop` crop of each where the photo's edges are strongest (the
+ * window-aligned crop with the largest mean edge strength), so the crop shows lines.
+ */
+async function unpoolFigure(photo: tf.Tensor3D, size: number, crop: number): Promise<Figure> {
+  const maps = unpoolEdges(photo, size);
+  const [h = 0, w = 0] = maps.edges.shape;
+  const side = Math.min(crop, h, w);
+  // Window-aligned positions (stride = pool size), so every window in the crop is whole.
+  try {
+    const best = tf.tidy(() =>
+      tf.argMax(
+        tf.reshape(
+          tf.avgPool(tf.expandDims<tf.Tensor3D>(maps.edges, 2), side, size, 'valid'),
+          [-1],
+        ),
+      ),
+    );
+    const at = (await best.data())[0] ?? 0;
+    best.dispose();
+    const across = Math.floor((w - side) / size) + 1;
+    const [y, x] = [Math.floor(at / across) * size, (at % across) * size];
+    const crops = tf.tidy(() =>
+      [maps.edges, maps.unpooled, maps.nearest].map((m) => tf.slice(m, [y, x], [side, side])),
+    );
+    return { maps, crops };
+  } catch (error) {
+    tf.dispose(maps);
+    throw error;
+  }
 }
 
 export class PwUnpool extends LitElement {
@@ -53,23 +65,26 @@ export class PwUnpool extends LitElement {
     src: { type: String },
     workingSize: { type: Number, attribute: 'working-size' },
     size: { type: Number },
-    errors: { state: true },
+    crop: { type: Number },
+    shares: { state: true },
   };
   static override styles = elementStyles;
 
   declare src: string;
   declare workingSize: number;
   declare size: number;
-  declare errors: readonly number[] | undefined;
+  declare crop: number;
+  declare shares: { size: number; unpooled: number; nearest: number } | undefined;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
     announce: true,
-    args: () => (this.photo.value ? ([this.photo.value, this.size] as const) : undefined),
-    task: async ([photo, size]) => {
-      const result = unpoolFigure(photo, size);
-      // Two numbers for the readout; everything else stays on the device.
-      this.errors = Array.from(await result.errors.data());
+    args: () =>
+      this.photo.value ? ([this.photo.value, this.size, this.crop] as const) : undefined,
+    task: async ([photo, size, crop]) => {
+      const result = await unpoolFigure(photo, size, crop);
+      const [unpooled = 0, nearest = 0] = await result.maps.shares.data();
+      this.shares = { size, unpooled, nearest };
       return result;
     },
   });
@@ -79,13 +94,23 @@ export class PwUnpool extends LitElement {
     this.src = '';
     this.workingSize = 128;
     this.size = 4;
-    this.errors = undefined;
+    this.crop = 32;
+    this.shares = undefined;
   }
 
   override render() {
     const f = this.figure.value;
     const error = this.photo.error ?? this.figure.error;
-    const [unpoolErr, nearestErr] = this.errors ?? [];
+    const s = this.shares;
+    const pct = (v: number) => `${(v * 100).toFixed(0)} %`;
+    const view = (t: tf.Tensor2D | undefined, label: string) =>
+      html`<pw-tensor-view
+        .tensor=${t}
+        mode="grey"
+        .range=${[0, 1]}
+        label=${label}
+      ></pw-tensor-view>`;
+    const side = f?.crops[0]?.shape[0] ?? this.crop;
     return html`<div class="controls">
         ${rangeControl({
           label: 'Pool size (stride = size)',
@@ -99,26 +124,31 @@ export class PwUnpool extends LitElement {
         })}
       </div>
       ${
+        s
+          ? html`<p
+              class="readout"
+              data-size=${s.size}
+              data-unpooled=${s.unpooled}
+              data-nearest=${s.nearest}
+            >
+              Brightness landing on the photo’s edges (its strongest 10 % of edge pixels):
+              max-unpooled <strong>${pct(s.unpooled)}</strong> · nearest upsampling
+              <strong>${pct(s.nearest)}</strong>
+            </p>`
+          : nothing
+      }
+      ${
         f
           ? html`<div class="panels">
-              <pw-tensor-view .tensor=${f.input} mode="rgb" label="Input"></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${f.switches}
-                mode="grey"
-                .range=${[0, 1]}
-                label="Switches: white where a window's maximum was (any channel)"
-              ></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${f.unpooled}
-                mode="rgb"
-                label=${`Max-unpooled: maxima back at their switches${unpoolErr === undefined ? '' : `, mean error ${unpoolErr.toFixed(3)}`}`}
-              ></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${f.nearest}
-                mode="rgb"
-                label=${`Nearest upsampling: each maximum over its whole window${nearestErr === undefined ? '' : `, mean error ${nearestErr.toFixed(3)}`}`}
-              ></pw-tensor-view>
-            </div>`
+                ${view(f.maps.edges, 'Edge map of the photo (white: strong edges)')}
+                ${view(f.maps.unpooled, `Max-unpooled after a ${this.size}×${this.size} max-pool: each maximum back at its switch`)}
+                ${view(f.maps.nearest, 'Nearest upsampling: each maximum spread over its window')}
+              </div>
+              <div class="panels">
+                ${view(f.crops[0], `A ${side}×${side} crop where the edges are strongest, magnified`)}
+                ${view(f.crops[1], 'The same crop unpooled: the dots sit on the lines')}
+                ${view(f.crops[2], 'The same crop upsampled: blocks that cover the lines and their surroundings')}
+              </div>`
           : nothing
       }
       ${statusLine(error, progressText(this.figure))}`;

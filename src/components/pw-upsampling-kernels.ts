@@ -8,8 +8,12 @@
  * @attr factor - upsampling factor f, 2..8 (default 4).
  * @attr kind - bilinear | nearest | random (default 'bilinear').
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * The output is drawn at an integer magnification (1 to 4 screen pixels per pixel, at most
+ * 256 px wide), never downscaled, so its period-f texture is not aliased; its view carries
+ * `data-magnification`.
  */
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { progressText, rangeControl, selectControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
@@ -52,7 +56,14 @@ export class PwUpsamplingKernels extends LitElement {
     factor: { type: Number },
     kind: { type: String },
   };
-  static override styles = elementStyles;
+  static override styles = [
+    elementStyles,
+    css`
+      .output {
+        margin-top: 1rem;
+      }
+    `,
+  ];
 
   declare src: string;
   declare workingSize: number;
@@ -79,6 +90,9 @@ export class PwUpsamplingKernels extends LitElement {
     const v = this.figure.value;
     const error = this.photo.error ?? this.figure.error;
     const k = v?.taps.shape[0] ?? 0;
+    const side = v?.output.shape[1] ?? 0;
+    // Whole screen pixels per output pixel, so nothing is resampled on the way to the screen.
+    const magnification = Math.max(1, Math.floor(256 / Math.max(side, 1)));
     return html`<div class="controls">
         ${rangeControl({
           label: html`Factor <var>f</var>`,
@@ -98,22 +112,25 @@ export class PwUpsamplingKernels extends LitElement {
       ${
         v
           ? html`<div class="panels">
+                <pw-tensor-view
+                  .tensor=${this.photo.value}
+                  mode="rgb"
+                  label=${`Input, ${this.workingSize}×${this.workingSize}`}
+                ></pw-tensor-view>
+                <pw-tensor-view
+                  .tensor=${v.taps}
+                  mode="grey"
+                  label=${`The ${k}×${k} kernel (one channel; taps sum to f² = ${this.factor ** 2})`}
+                ></pw-tensor-view>
+              </div>
               <pw-tensor-view
-                .tensor=${this.photo.value}
-                mode="rgb"
-                label=${`Input, ${this.workingSize}×${this.workingSize}`}
-              ></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${v.taps}
-                mode="grey"
-                label=${`The ${k}×${k} kernel (one channel; taps sum to f² = ${this.factor ** 2})`}
-              ></pw-tensor-view>
-              <pw-tensor-view
+                class="output"
+                style=${`inline-size: ${side * magnification}px; max-inline-size: 100%`}
+                data-magnification=${magnification}
                 .tensor=${v.output}
                 mode="rgb"
-                label=${`Transposed convolution, stride ${this.factor}`}
-              ></pw-tensor-view>
-            </div>`
+                label=${`Transposed convolution, stride ${this.factor}: ${side}×${side}, drawn at ${magnification}× (whole screen pixels, so the texture is not aliased)`}
+              ></pw-tensor-view>`
           : nothing
       }
       ${statusLine(error, progressText(this.figure))}`;

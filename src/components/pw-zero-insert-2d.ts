@@ -1,13 +1,17 @@
 /**
  * @summary Zero insertion in two dimensions: the photo upsampled with zeros and with an
  * interpolation filter, each beside its centred log-magnitude spectrum, where the spectral
- * images appear as copies of the original spectrum on an L×L grid.
+ * images appear as copies of the original spectrum on an L×L grid. Spectra are taken through a
+ * Hann window, so the DFT's periodic-extension border adds no bright cross.
  *
  * @attr src - URL of the photo.
  * @attr working-size - side of the square input before upsampling (default 64).
- * @attr factor - upsampling factor L, 1..4 (default 2).
+ * @attr factor - upsampling factor L, 1..4 (default 4).
  * @attr kind - interpolation filter: nearest | linear | sinc (default 'linear').
  * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * The readout carries `data-factor`, `data-zeros` and `data-filtered`: how far the L² − 1
+ * image centres stand above each spectrum's mean (natural-log units, `spectralImageContrast`).
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { progressText, rangeControl, selectControl, statusLine } from './templates';
@@ -17,7 +21,7 @@ import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { interpolate2d, type InterpolationKind } from '../lib/interpolation';
 import { zeroInsert } from '../lib/upsampling';
-import { logMagnitudeSpectrum2d } from '../lib/spectrum';
+import { logMagnitudeSpectrum2d, spectralImageContrast } from '../lib/spectrum';
 import './pw-tensor-view';
 
 const KINDS: readonly { value: InterpolationKind; label: string }[] = [
@@ -31,6 +35,8 @@ interface Upsampled2d extends tf.TensorContainerObject {
   zerosSpectrum: tf.Tensor2D;
   filtered: tf.Tensor3D;
   filteredSpectrum: tf.Tensor2D;
+  /** `[zeros, filtered]` image contrast of the two spectra. */
+  contrast: tf.Tensor1D;
 }
 
 function upsampleFigure(photo: tf.Tensor3D, factor: number, kind: InterpolationKind): Upsampled2d {
@@ -42,11 +48,18 @@ function upsampleFigure(photo: tf.Tensor3D, factor: number, kind: InterpolationK
       1,
     );
     const filtered = tf.clipByValue(interpolate2d(photo, factor, kind), 0, 1);
+    const hann = { window: 'hann' } as const;
+    const zerosSpectrum = logMagnitudeSpectrum2d(zeroInsert(photo, factor), hann);
+    const filteredSpectrum = logMagnitudeSpectrum2d(interpolate2d(photo, factor, kind), hann);
     return {
       zeros,
-      zerosSpectrum: logMagnitudeSpectrum2d(zeroInsert(photo, factor)),
+      zerosSpectrum,
       filtered,
-      filteredSpectrum: logMagnitudeSpectrum2d(interpolate2d(photo, factor, kind)),
+      filteredSpectrum,
+      contrast: tf.stack([
+        spectralImageContrast(zerosSpectrum, factor),
+        spectralImageContrast(filteredSpectrum, factor),
+      ]) as tf.Tensor1D,
     };
   });
 }
@@ -57,6 +70,7 @@ export class PwZeroInsert2d extends LitElement {
     workingSize: { type: Number, attribute: 'working-size' },
     factor: { type: Number },
     kind: { type: String },
+    contrast: { state: true },
   };
   static override styles = [
     elementStyles,
@@ -71,21 +85,28 @@ export class PwZeroInsert2d extends LitElement {
   declare workingSize: number;
   declare factor: number;
   declare kind: InterpolationKind;
+  declare contrast: { factor: number; zeros: number; filtered: number } | undefined;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
     announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.factor, this.kind] as const) : undefined,
-    task: ([photo, factor, kind]) => upsampleFigure(photo, factor, kind),
+    task: async ([photo, factor, kind]) => {
+      const result = upsampleFigure(photo, factor, kind);
+      const [zeros = 0, filtered = 0] = await result.contrast.data();
+      this.contrast = { factor, zeros, filtered };
+      return result;
+    },
   });
 
   constructor() {
     super();
     this.src = '';
     this.workingSize = 64;
-    this.factor = 2;
+    this.factor = 4;
     this.kind = 'linear';
+    this.contrast = undefined;
   }
 
   override render() {
@@ -119,7 +140,7 @@ export class PwZeroInsert2d extends LitElement {
               <pw-tensor-view
                 .tensor=${f.zerosSpectrum}
                 mode="grey"
-                label="Its log spectrum: the photo's spectrum repeated on an L×L grid"
+                label=${`Its log spectrum (Hann window, zero frequency in the middle): ${this.factor > 1 ? `the photo's spectrum repeated on a ${this.factor}×${this.factor} grid, ${this.factor ** 2 - 1} bright copies around the centre` : 'no copies at L = 1'}`}
               ></pw-tensor-view>
               <pw-tensor-view
                 .tensor=${f.filtered}
@@ -129,13 +150,34 @@ export class PwZeroInsert2d extends LitElement {
               <pw-tensor-view
                 .tensor=${f.filteredSpectrum}
                 mode="grey"
-                label="Its log spectrum: what the filter left of the copies"
+                label="Its log spectrum: the copies are dimmed where the filter blocks them"
               ></pw-tensor-view>
             </div>`
           : nothing
       }
-      ${statusLine(error, progressText(this.figure))}`;
+      ${contrastLine(this.contrast, name)} ${statusLine(error, progressText(this.figure))}`;
   }
+}
+
+/** The readout: how far the copies stand out, before and after the filter. */
+function contrastLine(c: PwZeroInsert2d['contrast'], name: string) {
+  if (!c) return nothing;
+  if (c.factor === 1) {
+    return html`<p class="readout" data-factor="1" data-zeros="0" data-filtered="0">
+      At <var>L</var> = 1 nothing is inserted and there are no spectral images.
+    </p>`;
+  }
+  const times = (v: number) => `${Math.round(Math.exp(v))}×`;
+  return html`<p
+    class="readout"
+    data-factor=${c.factor}
+    data-zeros=${c.zeros}
+    data-filtered=${c.filtered}
+  >
+    Centres of the ${c.factor ** 2 - 1} spectral images: <strong>${times(c.zeros)}</strong> the
+    spectrum’s typical magnitude after zero insertion, <strong>${times(c.filtered)}</strong> after
+    the ${name} filter.
+  </p>`;
 }
 
 customElements.define('pw-zero-insert-2d', PwZeroInsert2d);

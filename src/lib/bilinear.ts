@@ -24,6 +24,31 @@ export function bilinearProfile(factor: number): number[] {
   return Array.from({ length: size }, (_, i) => 1 - Math.abs(i - centre) / g);
 }
 
+/** One output phase of a stride-f transposed convolution with the 1-D bilinear profile. */
+export interface BilinearPhase {
+  /** Indices of the profile taps that land on output pixels of this phase (tap ≡ phase mod f). */
+  taps: number[];
+  /** Their weights, in the same order. */
+  weights: number[];
+  /** Their sum: 1 for every phase, which is why a flat input stays flat. */
+  sum: number;
+}
+
+/**
+ * The polyphase view of the bilinear profile for factor f: with stride f, output pixel n
+ * receives tap u from input i where n = f i + u (before the crop), so the output pixels of
+ * phase r = n mod f are made by exactly the taps u ≡ r (mod f). Returns the f phases in order.
+ * For odd f the size 2f − 1 is not a multiple of f, so phases get 2 or 1 taps; each sums to 1.
+ */
+export function bilinearPhases(factor: number): BilinearPhase[] {
+  const profile = bilinearProfile(factor);
+  return Array.from({ length: factor }, (_, r) => {
+    const taps = profile.map((_, u) => u).filter((u) => u % factor === r);
+    const weights = taps.map((u) => profile[u] ?? NaN);
+    return { taps, weights, sum: weights.reduce((a, b) => a + b, 0) };
+  });
+}
+
 /**
  * The bilinear filter as a transposed-conv kernel `[k, k, C, C]` (tfjs conv2dTranspose layout
  * `[kh, kw, outC, inC]`): the 2-D filter on the channel diagonal, zeros elsewhere, so each

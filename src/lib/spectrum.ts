@@ -56,6 +56,22 @@ function fft2(image: tf.Tensor2D): { re: tf.Tensor2D; im: tf.Tensor2D } {
   };
 }
 
+/** Options of {@link logMagnitudeSpectrum2d}. */
+export interface Spectrum2dOptions {
+  /**
+   * 'hann' multiplies the image by a 2-D (periodic) Hann window first, so the jump between
+   * opposite borders of the DFT's periodic extension does not paint a bright cross through
+   * zero frequency; 'none' (default) transforms the image as it is.
+   */
+  window?: 'none' | 'hann';
+}
+
+/** Periodic Hann window of length n: `0.5 - 0.5 cos(2 pi k / n)`, `[n]`. */
+export function hannWindow(n: number): tf.Tensor1D {
+  if (!Number.isInteger(n) || n < 1) invalid('n', n, 'an integer >= 1');
+  return tf.tidy(() => tf.sub(0.5, tf.mul(0.5, tf.cos(tf.mul(tf.range(0, n), (2 * Math.PI) / n)))));
+}
+
 /**
  * Centred log-magnitude spectrum of an image: `log(1 + |F[u, v]|)` of the 2-D DFT, shifted so
  * the zero frequency sits at `[floor(H/2), floor(W/2)]` (numpy/PyTorch `fftshift`), natural log.
@@ -63,15 +79,53 @@ function fft2(image: tf.Tensor2D): { re: tf.Tensor2D; im: tf.Tensor2D } {
  * @param image `[H, W]` or `[H, W, C]`
  * @returns `[H, W]` float32
  */
-export function logMagnitudeSpectrum2d(image: tf.Tensor2D | tf.Tensor3D): tf.Tensor2D {
+export function logMagnitudeSpectrum2d(
+  image: tf.Tensor2D | tf.Tensor3D,
+  options: Spectrum2dOptions = {},
+): tf.Tensor2D {
   if (image.rank !== 2 && image.rank !== 3) {
     invalid('image shape', `[${image.shape.join(', ')}]`, '[H, W] or [H, W, C]');
   }
+  const window = options.window ?? 'none';
+  if (window !== 'none' && window !== 'hann') invalid('window', window, "'none' or 'hann'");
   return tf.tidy(() => {
-    const gray = (image.rank === 3 ? tf.mean(image, 2) : tf.cast(image, 'float32')) as tf.Tensor2D;
+    let gray = (image.rank === 3 ? tf.mean(image, 2) : tf.cast(image, 'float32')) as tf.Tensor2D;
+    if (window === 'hann') {
+      const [h = 1, w = 1] = gray.shape;
+      gray = tf.mul(gray, tf.outerProduct(hannWindow(h), hannWindow(w)));
+    }
     const { re, im } = hasFft() ? fft2(gray) : realDft2d(gray);
     const magnitude = tf.sqrt(tf.add(tf.square(re), tf.square(im))) as tf.Tensor2D;
     const centred = tf.transpose(shiftRows(tf.transpose(shiftRows(magnitude))));
     return tf.log1p(centred);
+  });
+}
+
+/**
+ * How far the spectral images of an L-fold zero insertion stand out in a centred spectrum
+ * from {@link logMagnitudeSpectrum2d} (`[N, N]`, N a multiple of L): the mean value at the
+ * L² − 1 image centres (zero frequency moved by multiples of N / L, excluding zero frequency
+ * itself) minus the spectrum's mean, in natural-log units (e^value is the ratio of magnitudes).
+ * 0 for L = 1 (there are no images).
+ */
+export function spectralImageContrast(spectrum: tf.Tensor2D, factor: number): tf.Scalar {
+  const [h = 0, w = 0] = spectrum.shape;
+  if (!Number.isInteger(factor) || factor < 1 || h % factor !== 0 || w % factor !== 0) {
+    invalid('factor', factor, `an integer >= 1 dividing the spectrum's sides ${h} and ${w}`);
+  }
+  if (factor === 1) return tf.scalar(0);
+  return tf.tidy(() => {
+    const [cy, cx] = [Math.floor(h / 2), Math.floor(w / 2)];
+    const flat: number[] = [];
+    for (let a = 0; a < factor; a++) {
+      for (let b = 0; b < factor; b++) {
+        if (a === 0 && b === 0) continue;
+        const y = (cy + (a * h) / factor) % h;
+        const x = (cx + (b * w) / factor) % w;
+        flat.push(y * w + x);
+      }
+    }
+    const peaks = tf.gather(tf.reshape(spectrum, [-1]), tf.tensor1d(flat, 'int32'));
+    return tf.sub(tf.mean(peaks), tf.mean(spectrum));
   });
 }

@@ -17,6 +17,7 @@ import {
   randomTensor,
   type Golden,
 } from '../reference/ops-golden';
+import { bilinearPhases } from '../../src/lib/bilinear';
 
 interface BilinearCase {
   factor: number;
@@ -70,6 +71,35 @@ describe('bilinearKernel', () => {
     expect(() => bilinearKernel(2, 0)).toThrow(
       'invalid channels: 0 (expected an integer in 1..256)',
     );
+  });
+});
+
+describe('bilinearPhases', () => {
+  it('splits the profile by tap mod f; every phase sums to 1, odd f alternates 2 and 1 taps', () => {
+    for (let f = 1; f <= 12; f++) {
+      const phases = bilinearPhases(f);
+      const profile = bilinearProfile(f);
+      expect(phases).toHaveLength(f);
+      expect(phases.flatMap((p) => p.taps).sort((a, b) => a - b)).toEqual(profile.map((_, u) => u));
+      for (const p of phases) expect(p.sum).toBeCloseTo(1, 12);
+      const counts = phases.map((p) => p.taps.length);
+      if (f % 2 === 0) expect(counts).toEqual(Array<number>(f).fill(2));
+      else expect(counts).toEqual(Array.from({ length: f }, (_, r) => (r === f - 1 ? 1 : 2)));
+    }
+    const want = [[1 / 3, 2 / 3], [2 / 3, 1 / 3], [1]];
+    bilinearPhases(3).forEach((p, r) =>
+      p.weights.forEach((w, i) => expect(w).toBeCloseTo(want[r]?.[i] ?? NaN, 12)),
+    );
+  });
+
+  it('matches what a flat input becomes in the interior of the transposed convolution', async () => {
+    for (const f of [2, 3, 5]) {
+      const up = bilinearUpsample(tf.ones<tf.Rank.R3>([8, 8, 1]), f);
+      const all = await up.data();
+      const row = Array.from(all).slice(4 * f * 8 * f + 2 * f, 4 * f * 8 * f + 6 * f);
+      row.forEach((v) => expect(v).toBeCloseTo(1, 5));
+      up.dispose();
+    }
   });
 });
 

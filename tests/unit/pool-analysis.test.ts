@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  edgeMap,
   fractionChanged,
+  shareOnMask,
+  strongestMask,
+  unpoolEdges,
   localizationError,
+  rimShare,
   shiftImage,
   switchOffsets,
 } from '../../src/lib/pool-analysis';
@@ -134,6 +139,93 @@ describe('fractionChanged', () => {
   });
 });
 
+describe('rimShare', () => {
+  it('counts maxima on the first or last row or column of their window', async () => {
+    // 4x4 windows; channel 0 peaks at the window centre (1, 1), channel 1 at its corner (3, 3).
+    const img = Array.from({ length: 4 }, (_, y) =>
+      Array.from({ length: 8 }, (_, x) => [
+        y === 1 && x % 4 === 1 ? 1 : 0,
+        y === 3 && x % 4 === 3 ? 1 : 0,
+      ]),
+    );
+    const x = tf.tensor3d(img);
+    const r = rimShare(x, 4);
+    expect((await r.data())[0]).toBeCloseTo(0.5, 6);
+    tf.dispose([x, r]);
+  });
+});
+
+describe('edgeMap', () => {
+  it('is half the central-difference gradient magnitude of the luminance (brute force, 1e-6)', async () => {
+    const img = randomImage(6, 5, 3, 7);
+    const lum = img.map((row) => row.map((px) => px.reduce((a, b) => a + b, 0) / 3));
+    const at = (y: number, x: number) =>
+      lum[Math.min(5, Math.max(0, y))]?.[Math.min(4, Math.max(0, x))] ?? NaN;
+    const want = lum.map((row, y) =>
+      row.map((_, x) => Math.hypot(at(y, x + 1) - at(y, x - 1), at(y + 1, x) - at(y - 1, x)) / 2),
+    );
+    const x = tf.tensor3d(img);
+    const e = edgeMap(x);
+    const got = await e.array();
+    got.forEach((row, y) => row.forEach((v, i) => expect(v).toBeCloseTo(want[y]?.[i] ?? NaN, 6)));
+    tf.dispose([x, e]);
+  });
+});
+
+describe('strongestMask and shareOnMask', () => {
+  it('marks the strongest fraction and measures the share of brightness on a mask', async () => {
+    const m = tf.tensor2d([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
+    const mask = strongestMask(m, 0.25);
+    expect(await mask.array()).toEqual([
+      [0, 0, 0, 0],
+      [0, 0, 1, 1],
+    ]);
+    const share = shareOnMask(m, mask);
+    expect((await share.data())[0]).toBeCloseTo(13 / 28, 6);
+    const none = shareOnMask(tf.zeros([2, 4]), mask);
+    expect((await none.data())[0]).toBe(0);
+    expect(() => strongestMask(m, 0)).toThrow(/invalid fraction: 0/);
+    expect(() => shareOnMask(m, tf.zeros([4]))).toThrow(/invalid mask shape/);
+    tf.dispose([m, mask, share, none]);
+  });
+});
+
+describe('unpoolEdges', () => {
+  it('puts each window maximum of the edge map back in place, and nearest spreads it', async () => {
+    const x = tf.tensor3d(randomImage(16, 16, 3, 11));
+    const r = unpoolEdges(x, 4);
+    const [edges, unpooled, nearest] = await Promise.all(
+      [r.edges, r.unpooled, r.nearest].map((t) => t.array()),
+    );
+    if (!edges || !unpooled || !nearest) throw new Error('missing maps');
+    for (let oy = 0; oy < 16; oy += 4) {
+      for (let ox = 0; ox < 16; ox += 4) {
+        let best = -1;
+        let nonzero = 0;
+        for (let dy = 0; dy < 4; dy++) {
+          for (let dx = 0; dx < 4; dx++) {
+            best = Math.max(best, edges[oy + dy]?.[ox + dx] ?? -1);
+            const u = unpooled[oy + dy]?.[ox + dx] ?? NaN;
+            if (u !== 0) {
+              nonzero++;
+              expect(u).toBe(edges[oy + dy]?.[ox + dx]);
+            }
+            expect(nearest[oy + dy]?.[ox + dx]).toBe(best === -1 ? NaN : nearest[oy]?.[ox]);
+          }
+        }
+        expect(nonzero).toBeLessThanOrEqual(1);
+        expect(nearest[oy]?.[ox]).toBe(best);
+      }
+    }
+    const [onUnpooled = 0, onNearest = 0] = await r.shares.data();
+    expect(onUnpooled).toBeGreaterThan(onNearest);
+    tf.dispose([x, ...Object.values(r)]);
+  });
+});
+
 describe('pool-analysis leaks', () => {
   it('every function leaves no tensors behind', () => {
     const x = tf.randomUniform<tf.Rank.R3>([8, 8, 3]);
@@ -143,6 +235,11 @@ describe('pool-analysis leaks', () => {
       localizationError(x, 4),
       shiftImage(x, 3, 2),
       fractionChanged(x, x),
+      edgeMap(x),
+      rimShare(x, 4),
+      strongestMask(x, 0.1),
+      shareOnMask(x, x),
+      ...Object.values(unpoolEdges(x, 2)),
     ]);
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();

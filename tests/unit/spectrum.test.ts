@@ -18,6 +18,7 @@ import {
   type Tolerance,
 } from '../reference/ops-golden';
 import { dftMatrices, realDft1d, realDft2d } from '../../src/lib/dft';
+import { hannWindow, spectralImageContrast } from '../../src/lib/spectrum';
 
 const golden = loadOps<{
   signals: { x: Golden; magnitude: Golden }[];
@@ -94,6 +95,45 @@ describe('logMagnitudeSpectrum2d', () => {
       atol: 1e-6,
       rtol: 0,
     });
+  });
+
+  it('with a Hann window, transforms the image times the outer product of two Hann windows', () => {
+    const x = randomTensor(prng(5), [8, 6]) as tf.Tensor2D;
+    const w = (n: number) =>
+      Array.from({ length: n }, (_, k) => 0.5 - 0.5 * Math.cos((2 * Math.PI * k) / n));
+    expect(Array.from(hannWindow(6).dataSync())).toEqual(
+      w(6).map((v) => expect.closeTo(v, 6) as unknown as number),
+    );
+    const manual = tf.mul(x, tf.outerProduct(tf.tensor1d(w(8)), tf.tensor1d(w(6))));
+    expectClose(
+      logMagnitudeSpectrum2d(x, { window: 'hann' }),
+      logMagnitudeSpectrum2d(manual as tf.Tensor2D),
+      { atol: 1e-5, rtol: 0 },
+    );
+    expect(() => logMagnitudeSpectrum2d(x, { window: 'box' as 'hann' })).toThrow(
+      /invalid window: "box"/,
+    );
+  });
+
+  it('measures the spectral images of a zero insertion above the mean of the spectrum', async () => {
+    const x = tf.add<tf.Tensor2D>(0.5, randomTensor(prng(6), [16, 16]));
+    const spec = logMagnitudeSpectrum2d(zeroInsert<tf.Tensor2D>(x, 4));
+    const values = spec.arraySync();
+    // Brute force: the 15 image centres (32 + 16a, 32 + 16b) mod 64, minus the overall mean.
+    let peaks = 0;
+    for (let a = 0; a < 4; a++)
+      for (let b = 0; b < 4; b++)
+        if (a || b) peaks += values[(32 + 16 * a) % 64]?.[(32 + 16 * b) % 64] ?? NaN;
+    const mean = values.flat().reduce((s, v) => s + v, 0) / 64 ** 2;
+    const contrast = spectralImageContrast(spec, 4);
+    expect(contrast.dataSync()[0]).toBeCloseTo(peaks / 15 - mean, 4);
+    // Zero insertion copies the spectrum exactly: each image centre equals zero frequency.
+    expect(values[48]?.[16]).toBeCloseTo(values[32]?.[32] ?? NaN, 3);
+    expect(contrast.dataSync()[0]).toBeGreaterThan(2);
+    expect(spectralImageContrast(spec, 1).dataSync()[0]).toBe(0);
+    expect(() => spectralImageContrast(spec, 3)).toThrow(/invalid factor: 3/);
+    await expectNoLeak(() => spectralImageContrast(spec, 4));
+    await expectNoLeak(() => logMagnitudeSpectrum2d(x, { window: 'hann' }));
   });
 
   it('rejects other ranks', () => {
