@@ -124,6 +124,25 @@ export class PwFcnExplorer extends LitElement {
         font: inherit;
         margin-inline-start: 0.5rem;
       }
+      /* Prediction and ground truth side by side at every width; the input above them on
+         narrow screens. */
+      .panels.with-truth {
+        grid-template-columns: 1fr 1fr;
+      }
+      .panels.with-truth > .input {
+        grid-column: 1 / -1;
+        justify-self: center;
+        inline-size: min(100%, 16rem);
+      }
+      @media (min-width: 48rem) {
+        .panels.with-truth {
+          grid-template-columns: repeat(3, 1fr);
+        }
+        .panels.with-truth > .input {
+          grid-column: auto;
+          inline-size: 100%;
+        }
+      }
     `,
   ];
 
@@ -215,8 +234,13 @@ export class PwFcnExplorer extends LitElement {
     }
     ${
       scored && input
-        ? html`<div class="panels">
-              <pw-tensor-view .tensor=${input.photo} mode="rgb" label="Input"></pw-tensor-view>
+        ? html`<div class="panels ${input.truth ? 'with-truth' : ''}">
+              <pw-tensor-view
+                class="input"
+                .tensor=${input.photo}
+                mode="rgb"
+                label="Input"
+              ></pw-tensor-view>
               ${classMapView(scored.figure.logits, `FCN-${this.variant} prediction: hover or use arrow keys for class probabilities`)}
               ${input.truth ? classMapView(input.truth, 'Ground truth: the labels the scene was made with') : nothing}
             </div>

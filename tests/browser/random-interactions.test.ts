@@ -10,7 +10,9 @@
  *
  * Replay a failure with the seed it prints:
  *   PW_RANDOM_SEED=<seed> npx vitest run --config vitest.browser.config.ts tests/browser/random-interactions.test.ts
- * PW_RANDOM_ACTIONS sets the actions per round (default 60; three rounds per page).
+ * PW_RANDOM_ACTIONS sets the actions per round (default 60; three rounds per page), and
+ * PW_RANDOM_ROUND_MS the time a round may spend acting (default 15 s): on a slow machine a
+ * round stops early, after the same deterministic prefix of actions, so the file stays bounded.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -23,6 +25,7 @@ import { LESSONS } from '../../src/lessons';
 const baseUrl = inject('baseUrl');
 const SEED = Number(process.env['PW_RANDOM_SEED'] ?? 20261202);
 const ACTIONS_PER_ROUND = Number(process.env['PW_RANDOM_ACTIONS'] ?? 60);
+const ROUND_MS = Number(process.env['PW_RANDOM_ROUND_MS'] ?? 15_000);
 const ROUNDS = 3;
 
 type Kind = 'range' | 'select' | 'radio' | 'checkbox' | 'button' | 'canvas' | 'file';
@@ -283,6 +286,7 @@ describe(`random interactions (seed ${SEED}; replay with PW_RANDOM_SEED=${SEED})
       let context: BrowserContext | undefined;
       const log: string[] = [];
       const started = Date.now();
+      let settleMs = 0;
       try {
         // A touch screen as well as a mouse, so taps are part of the mix.
         context = await browser.newContext({
@@ -319,7 +323,8 @@ describe(`random interactions (seed ${SEED}; replay with PW_RANDOM_SEED=${SEED})
           const uploadAt = targets.some((t) => t.kind === 'file')
             ? Math.floor(rand() * ACTIONS_PER_ROUND)
             : -1;
-          for (let n = 0; n < ACTIONS_PER_ROUND; n++) {
+          const roundEnd = Date.now() + ROUND_MS;
+          for (let n = 0; n < ACTIONS_PER_ROUND && Date.now() < roundEnd; n++) {
             // Figures add and replace their canvases as results arrive: look again now and then.
             if (n > 0 && n % 15 === 0) targets = await collectTargets(page);
             let kind: Kind = 'file';
@@ -332,17 +337,20 @@ describe(`random interactions (seed ${SEED}; replay with PW_RANDOM_SEED=${SEED})
             const pause = rand();
             if (pause > 0.5) await page.waitForTimeout(Math.floor((pause - 0.5) * 160));
           }
+          const settling = Date.now();
           // Twice: a restored control can change another's range (and a picker re-renders).
           await restoreControls(page);
           await waitForIdle(page);
           await restoreControls(page);
           await waitForIdle(page);
+          settleMs += Date.now() - settling;
           const errors = await pageErrors(page, consoleErrors);
           const tensors = await numTensors(page);
           console.log(
             `${lesson.href} seed ${SEED} round ${round}: ${log.length} actions ` +
               `(${JSON.stringify(counts)}), ${errors.length} errors, tensors ${baseline} -> ` +
-              `${tensors}, ${((Date.now() - started) / 1000).toFixed(1)} s` +
+              `${tensors}, ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+              `(${(settleMs / 1000).toFixed(1)} s settling)` +
               errors
                 .slice(0, 5)
                 .map((e) => `\n  ${e}`)
@@ -363,6 +371,6 @@ describe(`random interactions (seed ${SEED}; replay with PW_RANDOM_SEED=${SEED})
       } finally {
         await context?.close();
       }
-    });
+    }, 400_000);
   }
 });
