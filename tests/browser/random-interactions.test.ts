@@ -321,7 +321,7 @@ describe(`random interactions (seed ${SEED}; replay with PW_RANDOM_SEED=${SEED})
           );
           const total = kinds.reduce((s, k) => s + WEIGHTS[k], 0);
           const uploadAt = targets.some((t) => t.kind === 'file')
-            ? Math.floor(rand() * ACTIONS_PER_ROUND)
+            ? Math.floor(rand() * Math.min(10, ACTIONS_PER_ROUND)) // early: rounds may end early
             : -1;
           const roundEnd = Date.now() + ROUND_MS;
           for (let n = 0; n < ACTIONS_PER_ROUND && Date.now() < roundEnd; n++) {
