@@ -3,16 +3,21 @@
  * range), a layer selector, and the chosen channel enlarged with a value readout.
  *
  * @prop layers - `{ name, tensor: [H, W, C] }[]`; not owned, the caller keeps them alive.
- * @attr layer - name of the selected layer (default: the first).
- * @attr channel - selected channel (default 0). Click a tile, or move with the arrow keys over
- *   the mosaic and press Enter, to choose another.
+ * @attr layer - name of the selected layer (default: the first, conv1_1 for the FCN).
+ * @attr channel - selected channel (default 0). Click or tap a tile, or move with the arrow keys
+ *   over the mosaic and press Enter, to choose another.
  * @fires pw-channel - `CustomEvent<{ layer: string; channel: number }>` on a new selection.
+ *
+ * The enlarged channel is drawn in a sequential colour map when it has no negative value (a
+ * map after ReLU) and in a diverging one, centred on zero, when it is signed (score layers).
+ * A pick on the mosaic counts only on the mosaic drawn at that moment: after a change of layer,
+ * a click on the old mosaic chooses nothing.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController } from './controllers/tensor-task';
+import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { channelMosaic, mosaicGrid } from '../lib/mosaic';
-import type { PixelDetail } from './pw-tensor-view';
+import type { PickDetail } from './pw-tensor-view';
 import './pw-tensor-view';
 
 export interface FeatureLayer {
@@ -21,6 +26,14 @@ export interface FeatureLayer {
 }
 
 const GAP = 1;
+const UNIT_RANGE = [0, 1] as const;
+
+/** A layer's mosaic and the layer it shows (its tile grid is computed from `shape`). */
+interface Mosaic extends tf.TensorContainerObject {
+  image: tf.Tensor2D;
+  layer: string;
+  shape: [number, number, number];
+}
 
 export class PwFeatureGrid extends LitElement {
   static override properties = {
@@ -57,19 +70,27 @@ export class PwFeatureGrid extends LitElement {
       font-size: 0.8rem;
       color: var(--pw-muted, #555);
     }
+    .error {
+      color: var(--pw-error, #b00020);
+      font-size: 0.85rem;
+    }
   `;
 
   declare layers: readonly FeatureLayer[];
   declare layer: string;
   declare channel: number;
-  private lastPixel: { x: number; y: number } | undefined;
 
   private readonly mosaic = new TensorTaskController(this, {
     args: () => {
       const current = this.current();
-      return current && !current.tensor.isDisposed ? ([current.tensor] as const) : undefined;
+      return current && !current.tensor.isDisposed
+        ? ([current.tensor, current.name] as const)
+        : undefined;
     },
-    task: ([tensor]) => channelMosaic(tensor, { gap: GAP }),
+    task: ([tensor, layer]): Mosaic => {
+      const [h = 0, w = 0, c = 0] = tensor.shape;
+      return { image: channelMosaic(tensor, { gap: GAP }), layer, shape: [h, w, c] };
+    },
   });
 
   constructor() {
@@ -98,44 +119,54 @@ export class PwFeatureGrid extends LitElement {
     );
   }
 
-  /** The channel whose tile holds mosaic pixel (x, y), or -1 for a gap. */
-  private channelAt(x: number, y: number): number {
-    const current = this.current();
-    if (!current) return -1;
-    const [h, w, c] = current.tensor.shape;
+  /** The channel whose tile holds pixel (x, y) of a mosaic of `[h, w, c]`, or -1 for a gap. */
+  private static channelAt([h, w, c]: readonly number[], x: number, y: number): number {
+    if (!h || !w || !c) return -1;
     const { columns } = mosaicGrid(c);
     const row = Math.floor(y / (h + GAP));
     const col = Math.floor(x / (w + GAP));
-    if (y % (h + GAP) >= h || x % (w + GAP) >= w) return -1;
+    if (y % (h + GAP) >= h || x % (w + GAP) >= w || col >= columns) return -1;
     const k = row * columns + col;
     return k < c ? k : -1;
   }
 
-  private readonly onPixel = (event: CustomEvent<PixelDetail>): void => {
-    this.lastPixel = { x: event.detail.x, y: event.detail.y };
-  };
-
-  private readonly onPick = (): void => {
-    if (this.lastPixel) this.choose(this.channelAt(this.lastPixel.x, this.lastPixel.y));
-  };
-
-  private readonly onKey = (event: KeyboardEvent): void => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      this.onPick();
-    }
+  /** A click, tap or Enter on the mosaic: only a pick on the current layer's mosaic counts. */
+  private readonly onPick = (event: CustomEvent<PickDetail>): void => {
+    const mosaic = this.mosaic.value;
+    const current = this.current();
+    if (!mosaic || !current || event.detail.tensor !== mosaic.image) return;
+    if (mosaic.layer !== current.name) return;
+    this.choose(PwFeatureGrid.channelAt(mosaic.shape, event.detail.x, event.detail.y));
   };
 
   private readonly onLayer = (event: Event): void => {
     this.layer = (event.target as HTMLSelectElement).value;
     this.channel = 0;
-    this.lastPixel = undefined;
   };
+
+  private renderMosaic() {
+    if (this.mosaic.status === 'error') {
+      return html`<p class="error" role="alert">
+        Could not draw the mosaic: ${errorMessage(this.mosaic.error)}
+      </p>`;
+    }
+    const mosaic = this.mosaic.value;
+    if (!mosaic) return nothing;
+    const [h, w, c] = mosaic.shape;
+    return html`<pw-tensor-view
+      class="mosaic"
+      .tensor=${mosaic.image}
+      mode="grey"
+      .range=${UNIT_RANGE}
+      label=${`${mosaic.layer}: all ${c} channels, each ${h}×${w}, normalized per channel`}
+      @pw-pick=${this.onPick}
+    ></pw-tensor-view>`;
+  }
 
   override render() {
     const current = this.current();
     if (!current) return html`<p class="hint">No feature maps yet.</p>`;
-    const [h, w, c] = current.tensor.shape;
+    const c = current.tensor.shape[2];
     const channel = Math.min(this.channel, c - 1);
     return html`<div class="controls">
         <label
@@ -149,25 +180,16 @@ export class PwFeatureGrid extends LitElement {
             )}
           </select></label
         >
-        <span class="hint">Click a tile (or arrows, then Enter) to enlarge a channel.</span>
+        <span class="hint"
+          >Click or tap a tile (or use the arrow keys, then Enter) to enlarge a channel.</span
+        >
       </div>
       <div class="views">
-        ${
-          this.mosaic.value
-            ? html`<pw-tensor-view
-                .tensor=${this.mosaic.value}
-                mode="grey"
-                .range=${[0, 1]}
-                label=${`${current.name}: all ${c} channels, each ${h}×${w}, normalized per channel`}
-                @pw-pixel=${this.onPixel}
-                @click=${this.onPick}
-                @keydown=${this.onKey}
-              ></pw-tensor-view>`
-            : nothing
-        }
+        ${this.renderMosaic()}
         <pw-tensor-view
+          class="channel"
           .tensor=${current.tensor}
-          mode="diverging"
+          mode="auto"
           .channel=${channel}
           label=${`${current.name}, channel ${channel}`}
         ></pw-tensor-view>

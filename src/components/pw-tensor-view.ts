@@ -7,28 +7,54 @@
  *
  * @prop tensor - the tensor to show. Not owned: the caller keeps it alive while it is shown
  *   and disposes it after replacing it.
- * @prop mode - 'grey' | 'diverging' | 'labels' | 'rgb' (default 'grey').
- * @prop channel - channel of a `[H, W, C]` tensor to show in 'grey' / 'diverging' (default 0).
+ * @prop mode - 'grey' | 'sequential' | 'diverging' | 'auto' | 'labels' | 'rgb' (default 'grey');
+ *   'auto' shows a map without negative values in the sequential map and a signed one in the
+ *   diverging map (see `ColorMapName` in lib/colormap).
+ * @prop channel - channel of a `[H, W, C]` tensor to show in the single-channel modes (default 0).
  * @prop range - fixed `[min, max]`; default the data's range (symmetric for 'diverging').
  * @prop classNames / palette - names and 0..255 colours of classes for 'labels'.
  * @prop label - accessible name and caption of the view.
- * @fires pw-pixel - `CustomEvent<{x: number, y: number, values: number[]}>` when the readout changes.
+ * @fires pw-pixel - `CustomEvent<PixelDetail>` when the readout changes.
+ * @fires pw-pick - `CustomEvent<PickDetail>` on a click or tap on the image, or Enter / Space
+ *   at the keyboard cursor.
  * @csspart canvas - the drawn image.
+ *
+ * Readouts and picks take their coordinates from the tensor whose image is on the canvas now,
+ * and show nothing for a position outside it or for a tensor already disposed: a figure may
+ * replace its tensor under a resting pointer.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { drawTensor } from '../lib/browser/image';
 import { tracked } from '../lib/browser/activity';
-import { CATEGORICAL, colorize, labelColors, rangeTensor, type Range } from '../lib/colormap';
+import {
+  CATEGORICAL,
+  autoMap,
+  colorize,
+  cssGradient,
+  labelColors,
+  rangeTensor,
+  type Range,
+} from '../lib/colormap';
 
-export type ViewMode = 'grey' | 'diverging' | 'labels' | 'rgb';
+export type ViewMode = 'grey' | 'sequential' | 'diverging' | 'auto' | 'labels' | 'rgb';
 
-export interface PixelDetail {
+/** A position in the shown tensor (column x, row y) and the tensor it refers to. */
+export interface PickDetail {
   readonly x: number;
   readonly y: number;
+  /** The tensor drawn when the position was taken (not owned; compare, do not keep). */
+  readonly tensor: tf.Tensor;
+}
+
+export interface PixelDetail extends PickDetail {
+  /** The values at (x, y): one per channel. */
   readonly values: readonly number[];
 }
+
+/** The tensor each rendered image was made from. */
+const sources = new WeakMap<tf.Tensor, tf.Tensor>();
 
 interface Rendered extends tf.TensorContainerObject {
   image: tf.Tensor3D;
@@ -47,6 +73,7 @@ export class PwTensorView extends LitElement {
     legend: { state: true },
     readout: { state: true },
     cursor: { state: true },
+    drawError: { state: true },
   };
 
   static override styles = css`
@@ -119,16 +146,25 @@ export class PwTensorView extends LitElement {
   declare legend: Range | undefined;
   declare readout: string;
   declare cursor: { x: number; y: number } | undefined;
+  declare drawError: string;
 
+  /** The rendered image last handed to the canvas. */
   private drawn: tf.Tensor | undefined;
+  /** The tensor whose image is on the canvas now: what readouts and picks refer to. */
+  private shown: tf.Tensor | undefined;
+  private drawId = 0;
+  private readId = 0;
 
   private readonly rendered = new TensorTaskController(this, {
     args: () =>
       this.tensor && !this.tensor.isDisposed
         ? ([this.tensor, this.mode, this.channel, this.range, this.palette] as const)
         : undefined,
-    task: ([tensor, mode, channel, range, palette]): Rendered =>
-      render(tensor, mode, channel, range, palette),
+    task: ([tensor, mode, channel, range, palette]): Rendered => {
+      const result = render(tensor, mode, channel, range, palette);
+      sources.set(result.image, tensor);
+      return result;
+    },
   });
 
   constructor() {
@@ -143,6 +179,7 @@ export class PwTensorView extends LitElement {
     this.legend = undefined;
     this.readout = '';
     this.cursor = undefined;
+    this.drawError = '';
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -152,74 +189,155 @@ export class PwTensorView extends LitElement {
     if (!value || !canvas || value.image === this.drawn || this.rendered.status !== 'complete')
       return;
     this.drawn = value.image;
+    const id = ++this.drawId;
+    const source = sources.get(value.image);
+    // Both copies are taken now: a newer result may dispose `value` while this draw waits.
     const bounds = value.bounds.clone();
+    let drawing: Promise<void>;
+    try {
+      drawing = drawTensor(value.image, canvas);
+    } catch (error) {
+      bounds.dispose();
+      this.drawError = errorMessage(error);
+      return;
+    }
     void tracked(async () => {
       try {
-        await drawTensor(value.image, canvas);
+        await drawing;
         const [lo = 0, hi = 0] = await bounds.data();
+        if (id !== this.drawId) return;
         this.legend = [lo, hi];
+        this.drawError = '';
+        const previous = this.shown;
+        this.shown = source;
+        canvas.dataset['drawn'] = String(Number(canvas.dataset['drawn'] ?? 0) + 1);
+        // A resting pointer keeps its readout on a tensor of the same shape; on another shape
+        // its position means nothing, so the readout goes.
+        if (this.cursor && previous && source && sameShape(previous, source)) {
+          await this.readAt(this.cursor.x, this.cursor.y);
+        } else {
+          this.clearReadout();
+        }
+      } catch (error) {
+        if (id === this.drawId) this.drawError = errorMessage(error);
       } finally {
         bounds.dispose();
       }
-      canvas.dataset['drawn'] = String(Number(canvas.dataset['drawn'] ?? 0) + 1);
-      if (this.cursor) await this.readAt(this.cursor.x, this.cursor.y);
     });
   }
 
-  /** Reads the values under (x, y) in tensor coordinates and updates the readout. */
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.shown = undefined;
+    this.drawn = undefined;
+    this.clearReadout();
+  }
+
+  private clearReadout(): void {
+    this.readId++;
+    this.cursor = undefined;
+    this.readout = '';
+  }
+
+  /** The shown tensor if it is alive and (x, y) lies inside it. */
+  private shownAt(x: number, y: number): tf.Tensor | undefined {
+    const t = this.shown;
+    if (!t || t.isDisposed || t.rank < 2) return undefined;
+    const [h = 0, w = 0] = t.shape;
+    return Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < w && y < h
+      ? t
+      : undefined;
+  }
+
+  /**
+   * Reads the values under (x, y) of the shown tensor and updates the readout; a position
+   * outside it, or a tensor gone meanwhile, clears the readout instead.
+   */
   private async readAt(x: number, y: number): Promise<void> {
-    const t = this.tensor;
-    if (!t || t.isDisposed) return;
+    const id = ++this.readId;
+    const t = this.shownAt(x, y);
+    if (!t) {
+      this.readout = '';
+      return;
+    }
     const channels = t.rank === 3 ? (t.shape[2] ?? 1) : 1;
-    const pixel = tf.tidy(() =>
-      tf.reshape(
-        tf.slice(t, t.rank === 3 ? [y, x, 0] : [y, x], t.rank === 3 ? [1, 1, channels] : [1, 1]),
-        [channels],
-      ),
-    );
     let values: number[];
     try {
-      values = Array.from(await pixel.data());
-    } finally {
-      pixel.dispose();
+      // Sliced synchronously, right after the checks above: `t` cannot be disposed in between.
+      const pixel = tf.tidy(() =>
+        tf.reshape(
+          tf.slice(t, t.rank === 3 ? [y, x, 0] : [y, x], t.rank === 3 ? [1, 1, channels] : [1, 1]),
+          [channels],
+        ),
+      );
+      try {
+        values = Array.from(await pixel.data());
+      } finally {
+        pixel.dispose();
+      }
+    } catch {
+      // The backend failed the read (a lost context, say): the figure's own line says why.
+      if (id === this.readId) this.readout = '';
+      return;
     }
+    if (id !== this.readId || t !== this.shown) return;
     this.readout = describe(values, this.mode, this.channel, this.classNames, x, y);
     this.dispatchEvent(
       new CustomEvent<PixelDetail>('pw-pixel', {
-        detail: { x, y, values },
+        detail: { x, y, values, tensor: t },
         bubbles: true,
         composed: true,
       }),
     );
   }
 
-  private pointAt(event: PointerEvent): { x: number; y: number } | undefined {
-    const t = this.tensor;
-    const canvas = event.currentTarget as HTMLCanvasElement;
-    if (!t) return undefined;
+  /** The shown tensor's pixel under a pointer, or undefined outside the image. */
+  private pointAt(event: MouseEvent): { x: number; y: number } | undefined {
+    const t = this.shown;
+    const canvas = event.currentTarget as HTMLCanvasElement | null;
+    if (!t || t.isDisposed || !canvas) return undefined;
     const box = canvas.getBoundingClientRect();
+    if (box.width <= 0 || box.height <= 0) return undefined;
     const [h = 1, w = 1] = t.shape;
-    const x = Math.min(
-      w - 1,
-      Math.max(0, Math.floor(((event.clientX - box.left) / box.width) * w)),
+    const x = Math.floor(((event.clientX - box.left) / box.width) * w);
+    const y = Math.floor(((event.clientY - box.top) / box.height) * h);
+    return this.shownAt(x, y) ? { x, y } : undefined;
+  }
+
+  private pick(x: number, y: number): void {
+    const tensor = this.shownAt(x, y);
+    if (!tensor) return;
+    this.dispatchEvent(
+      new CustomEvent<PickDetail>('pw-pick', {
+        detail: { x, y, tensor },
+        bubbles: true,
+        composed: true,
+      }),
     );
-    const y = Math.min(
-      h - 1,
-      Math.max(0, Math.floor(((event.clientY - box.top) / box.height) * h)),
-    );
-    return { x, y };
   }
 
   private readonly onPointer = (event: PointerEvent): void => {
     const p = this.pointAt(event);
-    if (!p || (this.cursor && p.x === this.cursor.x && p.y === this.cursor.y)) return;
+    if (!p) return;
+    if (this.cursor && p.x === this.cursor.x && p.y === this.cursor.y) return;
     this.cursor = p;
     void this.readAt(p.x, p.y);
   };
 
+  /** A click or a tap: the position comes from the event itself, not from an earlier hover. */
+  private readonly onClick = (event: MouseEvent): void => {
+    const p = this.pointAt(event);
+    if (p) this.pick(p.x, p.y);
+  };
+
   private readonly onKey = (event: KeyboardEvent): void => {
-    const t = this.tensor;
-    if (!t) return;
+    const t = this.shown;
+    if (!t || t.isDisposed) return;
+    if ((event.key === 'Enter' || event.key === ' ') && this.cursor) {
+      event.preventDefault();
+      this.pick(this.cursor.x, this.cursor.y);
+      return;
+    }
     const step = event.shiftKey ? 8 : 1;
     const moves: Record<string, [number, number]> = {
       ArrowLeft: [-step, 0],
@@ -241,7 +359,8 @@ export class PwTensorView extends LitElement {
 
   override render() {
     const [h, w] = this.tensor?.shape ?? [];
-    const error = this.rendered.status === 'error' ? errorMessage(this.rendered.error) : '';
+    const error =
+      this.rendered.status === 'error' ? errorMessage(this.rendered.error) : this.drawError;
     return html`<figure>
       <canvas
         part="canvas"
@@ -251,6 +370,7 @@ export class PwTensorView extends LitElement {
         style=${w && h ? `aspect-ratio: ${w} / ${h}` : 'aspect-ratio: 1'}
         @pointermove=${this.onPointer}
         @pointerdown=${this.onPointer}
+        @click=${this.onClick}
         @keydown=${this.onKey}
       ></canvas>
       ${this.renderLegend()}
@@ -275,15 +395,23 @@ export class PwTensorView extends LitElement {
     }
     if (!this.legend) return nothing;
     const [lo, hi] = this.legend;
-    const gradient =
-      this.mode === 'diverging'
-        ? 'linear-gradient(to right, rgb(33,102,191), #fff, rgb(204,38,38))'
-        : 'linear-gradient(to right, #000, #fff)';
-    return html`<div class="legend">
-      <span>${formatNumber(lo)}</span><span class="bar" style=${`background: ${gradient}`}></span
+    const map = this.mode === 'auto' ? autoMap(this.legend) : this.mode;
+    return html`<div class="legend" data-map=${map}>
+      <span>${formatNumber(lo)}</span
+      ><span class="bar" style=${`background: ${GRADIENTS[map]}`}></span
       ><span>${formatNumber(hi)}</span>
     </div>`;
   }
+}
+
+const GRADIENTS = {
+  grey: cssGradient('grey'),
+  sequential: cssGradient('sequential'),
+  diverging: cssGradient('diverging'),
+} as const;
+
+function sameShape(a: tf.Tensor, b: tf.Tensor): boolean {
+  return a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 }
 
 /** Computes the image and the legend range for a tensor; everything stays on the device. */
@@ -303,8 +431,10 @@ function render(
       const labels = (tensor.rank === 3 ? tf.argMax(tensor, 2) : tensor) as tf.Tensor2D;
       return { image: labelColors(labels, palette), bounds: tf.tensor1d([0, palette.length - 1]) };
     }
+    // A channel past the end (a tensor with fewer channels arrived first) shows the last one.
+    const c = Math.min(Math.max(0, channel), (tensor.shape[2] ?? 1) - 1);
     const plane = (
-      tensor.rank === 3 ? tf.squeeze(tf.slice(tensor, [0, 0, channel], [-1, -1, 1]), [2]) : tensor
+      tensor.rank === 3 ? tf.squeeze(tf.slice(tensor, [0, 0, c], [-1, -1, 1]), [2]) : tensor
     ) as tf.Tensor2D;
     const bounds = range ? tf.tensor1d([range[0], range[1]]) : rangeTensor(plane, mode);
     return { image: colorize(plane, mode, range), bounds };

@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { colorRange, colorize, labelColors } from '../../src/lib/colormap';
+import { interpolateRdBu, interpolateViridis } from 'd3-scale-chromatic';
+import { colorRange, colorize, cssGradient, labelColors } from '../../src/lib/colormap';
 
 const TOL = 1e-6;
+
+/** A d3 colour string as RGB in [0, 1]. */
+function d3rgb(css: string): number[] {
+  const hex = /^#(..)(..)(..)$/.exec(css);
+  const parts = hex
+    ? hex.slice(1).map((h) => parseInt(h, 16))
+    : (css.match(/\d+/g) ?? []).map(Number);
+  return parts.map((v) => v / 255);
+}
+const BLUE = d3rgb(interpolateRdBu(1));
+const CENTRE = d3rgb(interpolateRdBu(0.5));
+const RED = d3rgb(interpolateRdBu(0));
 
 function close(actual: ArrayLike<number>, expected: number[], tol = TOL): void {
   expect(actual.length).toBe(expected.length);
@@ -18,16 +31,53 @@ describe('colorize', () => {
     tf.dispose([x, rgb]);
   });
 
-  it('diverging maps zero to white and the range ends to the two end colours', async () => {
+  it('diverging maps zero to the centre of RdBu, the range ends to its blue and red ends', async () => {
     const x = tf.tensor2d([[-4, 0, 4, -2]]);
     const rgb = colorize(x, 'diverging', [-4, 4]);
     const d = Array.from(await rgb.data());
-    close(d.slice(0, 3), [0.13, 0.4, 0.75]);
-    close(d.slice(3, 6), [1, 1, 1]);
-    close(d.slice(6, 9), [0.8, 0.15, 0.15]);
-    // Halfway to the low end: halfway between white and the low colour, per channel.
-    close(d.slice(9, 12), [(1 + 0.13) / 2, (1 + 0.4) / 2, (1 + 0.75) / 2]);
+    close(d.slice(0, 3), BLUE);
+    close(d.slice(3, 6), CENTRE);
+    close(d.slice(6, 9), RED);
+    // Halfway to the low end: the scheme at 3/4 (RdBu runs red to blue, the map blue to red).
+    close(d.slice(9, 12), d3rgb(interpolateRdBu(0.75)));
     tf.dispose([x, rgb]);
+  });
+
+  it('sequential maps min..max to viridis from dark purple to yellow', async () => {
+    const x = tf.tensor2d([[0, 5, 10]]);
+    const rgb = colorize(x, 'sequential');
+    const d = Array.from(await rgb.data());
+    close(d.slice(0, 3), d3rgb(interpolateViridis(0)));
+    close(d.slice(3, 6), d3rgb(interpolateViridis(0.5)));
+    close(d.slice(6, 9), d3rgb(interpolateViridis(1)));
+    tf.dispose([x, rgb]);
+  });
+
+  it('auto picks sequential for a map without negatives and diverging for a signed one', async () => {
+    const relu = tf.tensor2d([[0, 3, 6]]);
+    const signed = tf.tensor2d([[-2, 0, 1]]);
+    const a = colorize(relu, 'auto');
+    const b = colorize(signed, 'auto');
+    const fixed = colorize(signed, 'auto', [-2, 2]);
+    const [da, db, df] = await Promise.all([a.data(), b.data(), fixed.data()]);
+    close(Array.from(da).slice(0, 3), d3rgb(interpolateViridis(0)));
+    close(Array.from(da).slice(6, 9), d3rgb(interpolateViridis(1)));
+    close(Array.from(db).slice(0, 3), BLUE);
+    close(Array.from(db).slice(3, 6), CENTRE);
+    // With a fixed range, the range's sign decides.
+    close(Array.from(df).slice(0, 3), BLUE);
+    expect(await colorRange(relu, { map: 'auto' })).toEqual([0, 6]);
+    expect(await colorRange(signed, { map: 'auto' })).toEqual([-2, 2]);
+    tf.dispose([relu, signed, a, b, fixed]);
+  });
+
+  it('legend gradients come from the same tables', () => {
+    expect(cssGradient('sequential', 2)).toBe(
+      'linear-gradient(to right, rgb(68, 1, 84), rgb(253, 231, 37))',
+    );
+    expect(cssGradient('grey', 2)).toBe(
+      'linear-gradient(to right, rgb(0, 0, 0), rgb(255, 255, 255))',
+    );
   });
 
   it('without a range, uses the data range computed on the device', async () => {
@@ -37,9 +87,10 @@ describe('colorize', () => {
     const signed = tf.tensor2d([[-1, 0, 2]]);
     const div = colorize(signed, 'diverging');
     const d = Array.from(await div.data());
-    close(d.slice(3, 6), [1, 1, 1]);
-    close(d.slice(6, 9), [0.8, 0.15, 0.15]);
-    close(d.slice(0, 3), [1 - 0.5 * (1 - 0.13), 1 - 0.5 * (1 - 0.4), 1 - 0.5 * (1 - 0.75)]);
+    close(d.slice(3, 6), CENTRE);
+    close(d.slice(6, 9), RED);
+    // -1 on -2..2 is t = 1/4: the scheme (reversed) at 3/4.
+    close(d.slice(0, 3), d3rgb(interpolateRdBu(0.75)));
     tf.dispose([x, grey, signed, div]);
   });
 
@@ -93,6 +144,8 @@ describe('colormap leaks', () => {
       colorize(x, 'grey', [0, 1]),
       colorize(x, 'diverging', [-1, 1]),
       colorize(x, 'diverging'),
+      colorize(x, 'sequential'),
+      colorize(x, 'auto'),
       labelColors(labels, [
         [1, 2, 3],
         [4, 5, 6],

@@ -3,6 +3,10 @@
  * arguments change (shallow comparison), disposes the previous result once the new one is in,
  * drops results that a newer run has overtaken, and exposes pending / complete / error for
  * rendering. Like `@lit/task`, but tensor-aware: nothing it produced outlives the element.
+ *
+ * Nothing a task throws escapes: the error is kept in `error` for the element's status line
+ * (`retry()` runs the task again). A run whose input tensor was disposed while it ran (the
+ * owner replaced it) is dropped silently, like an overtaken run: the replacement comes next.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
@@ -37,7 +41,6 @@ export class TensorTaskController<
   private lastArgs: A | undefined;
   private announced: R | undefined;
   private runId = 0;
-  private completeWaiters: (() => void)[] = [];
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -74,10 +77,10 @@ export class TensorTaskController<
     this.status = 'initial';
   }
 
-  /** Resolves when no run is pending (immediately if none is). */
-  settled(): Promise<void> {
-    if (this.status !== 'pending') return Promise.resolve();
-    return new Promise((resolve) => this.completeWaiters.push(resolve));
+  /** Runs the task again on the current arguments (after an error, say). */
+  retry(): void {
+    this.lastArgs = undefined;
+    this.host.requestUpdate();
   }
 
   private async run(args: A): Promise<void> {
@@ -88,6 +91,8 @@ export class TensorTaskController<
     let result: R | undefined;
     try {
       await ensureBackend();
+      // An input disposed before the task starts belongs to a run its owner has replaced.
+      if (id !== this.runId || hasDisposedTensor(args)) return;
       result = await this.options.task(args);
       if (id !== this.runId) {
         tf.dispose(result);
@@ -98,20 +103,21 @@ export class TensorTaskController<
       this.error = undefined;
       this.status = 'complete';
     } catch (error) {
-      if (id !== this.runId) return;
+      if (id !== this.runId || hasDisposedTensor(args)) return;
       this.error = error;
       this.status = 'error';
     }
     this.host.requestUpdate();
-    const waiters = this.completeWaiters;
-    this.completeWaiters = [];
-    waiters.forEach((w) => w());
   }
 
   private replace(next: R | undefined): void {
     if (this.value !== undefined) tf.dispose(this.value);
     this.value = next;
   }
+}
+
+function hasDisposedTensor(args: readonly unknown[]): boolean {
+  return args.some((a) => a instanceof tf.Tensor && a.isDisposed);
 }
 
 function sameArgs(a: readonly unknown[], b: readonly unknown[] | undefined): boolean {
