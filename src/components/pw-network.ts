@@ -455,8 +455,12 @@ export class PwNetwork extends LitElement {
           onChange: (v) => (this.variant = v),
         })}
         <span class="totals"
-          >${fmt(totalParams(layers))} learned parameters in all (FCN-${this.variant} uses
-          ${fmt(used)}).</span
+          >${fmt(totalParams(layers))} learned parameters in all;
+          ${
+            used === totalParams(layers)
+              ? `FCN-${this.variant} uses every one (the shallower heads leave out the skip layers)`
+              : `FCN-${this.variant} uses ${fmt(used)} of them (it leaves out the skip layers it does not have)`
+          }.</span
         >
         <span class="totals"><span class="swatch"></span>skip connections</span>
       </div>
