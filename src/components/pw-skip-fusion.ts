@@ -379,6 +379,7 @@ export class PwSkipFusion extends LitElement {
                     ${classMapView(
                       value.figure.logits[v],
                       `FCN-${v}: mean IU ${((value.readouts.meanIU[k] ?? NaN) * 100).toFixed(1)}`,
+                      { legend: false },
                     )}
                   </div>`,
               )}

@@ -70,6 +70,7 @@ export class PwTensorView extends LitElement {
     classNames: { attribute: false },
     palette: { attribute: false },
     label: { type: String },
+    noLegend: { type: Boolean, attribute: 'no-legend' },
     legend: { state: true },
     readout: { state: true },
     cursor: { state: true },
@@ -143,6 +144,8 @@ export class PwTensorView extends LitElement {
   declare classNames: readonly string[];
   declare palette: readonly (readonly number[])[];
   declare label: string;
+  /** Leave the legend out (a row of views that share one colour key shows it once). */
+  declare noLegend: boolean;
   declare legend: Range | undefined;
   declare readout: string;
   declare cursor: { x: number; y: number } | undefined;
@@ -176,6 +179,7 @@ export class PwTensorView extends LitElement {
     this.classNames = [];
     this.palette = CATEGORICAL;
     this.label = '';
+    this.noLegend = false;
     this.legend = undefined;
     this.readout = '';
     this.cursor = undefined;
@@ -381,7 +385,7 @@ export class PwTensorView extends LitElement {
   }
 
   private renderLegend() {
-    if (this.mode === 'rgb') return nothing;
+    if (this.mode === 'rgb' || this.noLegend) return nothing;
     if (this.mode === 'labels') {
       const names = this.classNames.length ? this.classNames : [];
       return html`<div class="legend" aria-label="Class colours">

@@ -102,13 +102,19 @@ export function selectControl<T extends string>(c: SelectControl<T>): TemplateRe
  * A tensor view of FCN class scores or labels in the class palette, with class names (and, for
  * scores, probabilities) in its hover and keyboard readout.
  * @param tensor `[H, W, C]` scores (argmax shown) or `[H, W]` class indices.
+ * @param options.legend false leaves out the class key (a row of maps shows it once).
  */
-export function classMapView(tensor: tf.Tensor, label: string): TemplateResult {
+export function classMapView(
+  tensor: tf.Tensor,
+  label: string,
+  { legend = true }: { legend?: boolean } = {},
+): TemplateResult {
   return html`<pw-tensor-view
     .tensor=${tensor}
     mode="labels"
     .classNames=${FCN_CLASSES}
     .palette=${FCN_PALETTE}
+    ?no-legend=${!legend}
     label=${label}
   ></pw-tensor-view>`;
 }
