@@ -67,6 +67,11 @@ export interface SplatPlan {
   readonly taps: readonly number[];
   /** Multiplies every sliced value (so the composite kernel has the true kernel's scale). */
   readonly gain: number;
+  /**
+   * `[N]` each pixel's response to its own value, gain included, when the builder knows it
+   * (the permutohedral lattice, lattice-cpu.ts); else computed here from the blur.
+   */
+  readonly self?: Float32Array;
 }
 
 /** Entries summed per chunk in the splat. */
@@ -120,7 +125,7 @@ export function makeSplatFilter(plan: SplatPlan): SplatFilter {
     source = { index: Int32Array.from({ length: total }, (_, t) => t), zero: total };
   }
   const sliceWeight = plan.gain === 1 ? weight : weight.map((x) => x * plan.gain);
-  const self = selfResponse(plan, counts, sortedPixel);
+  const self = plan.self ?? selfResponse(plan, counts, sortedPixel);
 
   const tensors = {
     splatLevels: splatLevels.map((index) => tf.tensor1d(index, 'int32')),
@@ -148,7 +153,7 @@ export function makeSplatFilter(plan: SplatPlan): SplatFilter {
  * vertices of every pixel that touches it. O(M x T^A) map updates plus O(N K^2) lookups.
  * @param start `[M + 1]`: vertex v's entries are `sortedPixel[start[v] .. start[v + 1])`.
  */
-function selfResponse(plan: SplatPlan, start: Int32Array, sortedPixel: Int32Array): Float32Array {
+export function selfResponse(plan: SplatPlan, start: Int32Array, sortedPixel: Int32Array): Float32Array {
   const { numPixels: n, numVertices: m, cornersPerPixel: k, vertex, weight, taps } = plan;
   const t = taps.length;
   const centre = (t - 1) / 2;
