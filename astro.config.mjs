@@ -11,6 +11,10 @@ export default defineConfig({
   // Keep source whitespace: compression glued inline elements to the words around them.
   compressHTML: false,
   vite: {
-    build: { chunkSizeWarningLimit: 1500 },
+    build: {
+      chunkSizeWarningLimit: 1500,
+      // Fonts (KaTeX's) stay files: the CSP's font-src 'self' refuses data: URLs.
+      assetsInlineLimit: (file) => (/\.(woff2?|ttf)$/.test(file) ? false : undefined),
+    },
   },
 });

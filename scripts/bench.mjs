@@ -234,7 +234,7 @@ function dirBytes(dir) {
   );
 }
 
-async function benchPage(browser, url, href, noWebgl) {
+async function benchPage(browser, url, href, { noWebgl, query, label }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   if (noWebgl) await context.addInitScript(disableWebgl);
   await context.addInitScript(recordComputed);
@@ -247,7 +247,7 @@ async function benchPage(browser, url, href, noWebgl) {
   page.on('pageerror', (e) => errors.push(e.message));
   const requested = new Set();
   page.on('request', (r) => requested.add(new URL(r.url()).pathname));
-  await page.goto(url + href, { waitUntil: 'load' });
+  await page.goto(url + href + query, { waitUntil: 'load' });
   await page.waitForFunction(
     () => {
       const b = document.querySelector('pw-backend-status')?.shadowRoot?.querySelector('.badge');
@@ -338,7 +338,7 @@ async function benchPage(browser, url, href, noWebgl) {
   await context.close();
   return {
     page: href,
-    config: noWebgl ? 'no WebGL' : 'WebGL',
+    config: label,
     backend,
     fcpMs: timing.fcp,
     firstComputedMs: timing.firstComputed,
@@ -451,7 +451,14 @@ const server = await serveStatic(DIST);
 const results = [];
 let renderer = null;
 try {
-  for (const noWebgl of [false, true]) {
+  // Software WebGL forced, the page's own choice (WASM on a software GPU), and no WebGL at all.
+  const CONFIGS = [
+    { label: 'WebGL (forced)', query: '?backend=webgl', noWebgl: false },
+    { label: 'auto', query: '', noWebgl: false },
+    { label: 'no WebGL', query: '', noWebgl: true },
+  ];
+  for (const config of CONFIGS) {
+    const { noWebgl, label } = config;
     const browser = await chromium.launch({
       executablePath: findChrome(),
       headless: true,
@@ -459,17 +466,17 @@ try {
     });
     try {
       for (const { href } of LESSONS) {
-        process.stderr.write(`bench ${href} (${noWebgl ? 'no WebGL' : 'WebGL'})…\n`);
+        process.stderr.write(`bench ${href} (${label})…\n`);
         try {
-          results.push(await benchPage(browser, server.url, href, noWebgl));
+          results.push(await benchPage(browser, server.url, href, config));
         } catch (error) {
           // One page failing (a timeout, a rebuild under our feet) should not lose the others.
           const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
           process.stderr.write(`  failed: ${message}\n`);
-          results.push({ page: href, config: noWebgl ? 'no WebGL' : 'WebGL', error: message });
+          results.push({ page: href, config: label, error: message });
         }
       }
-      if (!noWebgl) {
+      if (!noWebgl && renderer === null) {
         const page = await browser.newPage();
         renderer = await page.evaluate(() => {
           const gl = document.createElement('canvas').getContext('webgl2');

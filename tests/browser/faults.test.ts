@@ -93,9 +93,10 @@ describe('with WebGL: CSP, network, context loss, weights and uploads', () => {
   }
 
   it('losing the WebGL context shows a plain message with a reload button, and reloading restores the figures', async () => {
+    // SwiftShader would otherwise send the page to WASM (a software GPU is not a GPU).
     const { page, context, consoleErrors } = await openInstrumentedPage(
       browser,
-      `${baseUrl}/pooling/`,
+      `${baseUrl}/pooling/?backend=webgl`,
     );
     expect(await waitForBackend(page)).toBe('webgl');
     await waitForLiveElements(page);

@@ -58,11 +58,23 @@ describe('with WebGL (SwiftShader)', () => {
     });
   }
 
-  it('the compute badge says webgl', async () => {
+  it('on a software GPU (SwiftShader) the page prefers WASM and the badge says why', async () => {
     const { page, context } = await openPage(browser, `${baseUrl}/pooling/`);
-    expect(await waitForBackend(page)).toBe('webgl');
-    expect(await page.locator('pw-backend-status .notice').count()).toBe(0);
+    expect(await waitForBackend(page)).toBe('wasm');
+    await expect
+      .poll(() => page.locator('pw-backend-status .notice').textContent())
+      .toMatch(/No hardware GPU found \(WebGL here is SwiftShader/);
     await context.close();
+  });
+
+  it('?backend=webgl forces WebGL with no notice; a garbage ?backend= is ignored', async () => {
+    const forced = await openPage(browser, `${baseUrl}/pooling/?backend=webgl`);
+    expect(await waitForBackend(forced.page)).toBe('webgl');
+    expect(await forced.page.locator('pw-backend-status .notice').count()).toBe(0);
+    await forced.context.close();
+    const garbage = await openPage(browser, `${baseUrl}/pooling/?backend=%3Cscript%3E`);
+    expect(await waitForBackend(garbage.page)).toBe('wasm');
+    await garbage.context.close();
   });
 
   it('moving the pool-size slider changes the output pixels, and 50 moves (plus stride and mode changes) leak no tensors', async () => {
