@@ -38,3 +38,13 @@ export {
   type MeanFieldState,
   type MeanFieldTrace,
 } from './meanField';
+export { buildLatticePlan, LatticeFilter, LATTICE_TAPS, type LatticePlan } from './lattice-cpu';
+export {
+  prepareCpuKernels,
+  CpuMeanField,
+  runCpuMeanField,
+  MAX_CPU_SIDE,
+  type CpuCrfKernels,
+  type CpuCrfMethod,
+  type CpuTracePoint,
+} from './mean-field-cpu';

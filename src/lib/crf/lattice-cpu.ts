@@ -170,7 +170,8 @@ export function buildLatticePlan(f: ArrayLike<number>, n: number, d: number): La
     for (let v = 0; v < m; v++) {
       const at = (a * m + v) * 3;
       neighbours[at + 1] = v;
-      neighbours[at] = vertexOf.get(keyOf((j) => (coords[v * d + j] ?? 0) - (j === a ? -d : 1))) ?? m;
+      neighbours[at] =
+        vertexOf.get(keyOf((j) => (coords[v * d + j] ?? 0) - (j === a ? -d : 1))) ?? m;
       neighbours[at + 2] =
         vertexOf.get(keyOf((j) => (coords[v * d + j] ?? 0) + (j === a ? -d : 1))) ?? m;
     }

@@ -153,7 +153,7 @@ export function makeSplatFilter(plan: SplatPlan): SplatFilter {
  * vertices of every pixel that touches it. O(M x T^A) map updates plus O(N K^2) lookups.
  * @param start `[M + 1]`: vertex v's entries are `sortedPixel[start[v] .. start[v + 1])`.
  */
-export function selfResponse(plan: SplatPlan, start: Int32Array, sortedPixel: Int32Array): Float32Array {
+function selfResponse(plan: SplatPlan, start: Int32Array, sortedPixel: Int32Array): Float32Array {
   const { numPixels: n, numVertices: m, cornersPerPixel: k, vertex, weight, taps } = plan;
   const t = taps.length;
   const centre = (t - 1) / 2;
