@@ -1,5 +1,11 @@
 /** Dense CRF (Kraehenbuehl & Koltun 2011): parameters, unaries, filters and mean-field inference. */
-export { DEFAULT_CRF_PARAMS, resolveCrfParams, type CrfParams } from './params';
+export {
+  DEFAULT_CRF_PARAMS,
+  REFERENCE_CRF_PARAMS,
+  TUNED_CRF_PARAMS,
+  resolveCrfParams,
+  type CrfParams,
+} from './params';
 export { unaryFromLogits, probabilitiesFromUnary } from './unary';
 export {
   scribbleUnary,
