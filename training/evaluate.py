@@ -46,12 +46,15 @@ def main():
     ap.add_argument('--weights', default=os.path.join(REPO, 'public', 'weights'))
     ap.add_argument('--scenes', type=int, default=500)
     ap.add_argument('--dump', metavar='DIR', help='write the scenes as PNGs to DIR and stop')
+    ap.add_argument('--logits', action='store_true',
+                    help='with --dump, also write FCN-8s logits as DIR/fcn8s-logits.f32 '
+                         '(float32, [scene, H, W, class]) for eval:crf')
     ap.add_argument('--split', choices=['test', 'validation'], default='test',
                     help='test: the held-out scenes of eval.json; validation: for tuning')
     args = ap.parse_args()
     import numpy as np
     import torch
-    from export import EVAL_SEED, evaluate, reference_forward, scores, write_scenes
+    from export import EVAL_SEED, evaluate, reference_forward, scores, to_nchw, write_scenes
     from scenes import HELDOUT_BACKGROUNDS, load_backgrounds, load_fashion, make_scenes
 
     torch.set_num_threads(1)
@@ -62,6 +65,13 @@ def main():
                                 te_img, te_lab, 128)
     if args.dump:
         write_scenes(xs, ys, which, args.dump, args.scenes)
+        if args.logits:
+            # The PNGs hold 8-bit colour: score what eval:crf reads.
+            x8 = np.round(xs * 255) / 255
+            with torch.no_grad(), open(os.path.join(args.dump, 'fcn8s-logits.f32'), 'wb') as f:
+                for i in range(0, len(x8), 25):
+                    logits = reference_forward(weights, to_nchw(x8[i:i + 25]), '8s')
+                    f.write(logits.permute(0, 2, 3, 1).contiguous().numpy().astype('<f4').tobytes())
         print(f'wrote {args.scenes} {args.split} scenes (seed {seed}) to {args.dump}')
         return
     xs = np.round(xs * 255) / 255

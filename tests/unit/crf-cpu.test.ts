@@ -17,7 +17,6 @@ import {
   runCpuMeanField,
   runMeanField,
   unaryFromLogits,
-  type CrfParams,
 } from '../../src/lib/crf/index';
 import { fileFetch } from '../../scripts/lib/file-fetch';
 import { bruteForceMeanField, randomProblem } from './crf-brute-force';
@@ -53,7 +52,7 @@ describe('typed-array mean field, exact kernels', () => {
     (opts, normalize) => {
       const [h, w, labels] = [32, 32, 3];
       const { rgb, unary } = randomProblem(h, w, labels, 13);
-      const params = resolveCrfParams(opts as Partial<CrfParams>);
+      const params = resolveCrfParams(opts);
       const ref = bruteForceMeanField(rgb, unary, h, w, labels, params, normalize);
       const kernels = prepareCpuKernels(rgb, h, w, params, normalize, 'exact');
       const run = new CpuMeanField(kernels, unary, labels, params);
