@@ -65,9 +65,9 @@ const scored = resolveCrfParams({ ...TUNED_CRF_PARAMS, ...overrides });
 
 /** The joint grid of --grid: w1 x thetaAlpha x thetaBeta (w2, thetaGamma, iterations fixed). */
 const GRID = {
-  w1: [3, 5, 10],
-  thetaAlpha: [10, 20, 40, 60],
-  thetaBeta: [5, 10, 20],
+  w1: [3, 10],
+  thetaAlpha: [10, 30, 60],
+  thetaBeta: [5, 20],
 };
 const settings: CrfParams[] = [scored];
 if (opts.grid) {
@@ -198,7 +198,7 @@ for (const [k, scene] of scenes.entries()) {
     const labels = run.labels().map((c) => classes[c] ?? 0);
     confusionMatrix(labels, truth, L, conf[s] ?? square());
   });
-  if ((k + 1) % 10 === 0 || k + 1 === scenes.length) {
+  if ((k + 1) % 5 === 0 || k + 1 === scenes.length) {
     console.error(
       `scene ${k + 1}/${scenes.length} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
     );
