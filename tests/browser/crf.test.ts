@@ -65,12 +65,16 @@ describe('CRF page, headless Chromium without a GPU', () => {
     await listen(page);
     const first = await page.evaluate(() => {
       const el = document.querySelector('pw-crf-scene') as HTMLElement;
-      return { ...el.dataset, text: el.shadowRoot?.textContent ?? '' };
+      return {
+        path: el.dataset['crfPath'],
+        before: Number(el.dataset['meanIuBefore']),
+        after: Number(el.dataset['meanIuAfter']),
+        text: el.shadowRoot?.textContent ?? '',
+      };
     });
-    expect(first['crfPath']).toBe('typed-array');
+    expect(first.path).toBe('typed-array');
     expect(first.text).toContain('This image (128×128)');
-    const before = Number(first['meanIuBefore']);
-    const after = Number(first['meanIuAfter']);
+    const { before, after } = first;
     console.log(`default scene mean IU: FCN-8s ${before}, with the default CRF ${after}`);
     expect(after).toBeGreaterThan(before);
 
