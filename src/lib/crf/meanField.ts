@@ -9,8 +9,13 @@
  *
  *   F(Q) = (1/N) sum_i sum_l Q_i(l) [U_i(l) + P_i(l)/2 + ln Q_i(l)] = (KL(Q || P) - ln Z) / N,
  *
- * in nats; exact updates never raise it when done one pixel at a time (parallel updates, as
- * here and in densecrf, usually but not always lower it).
+ * in nats. Updating one pixel at a time never raises it only when the pairwise kernel is
+ * symmetric, as the paper's raw sums are. Neither holds by default here: per-pixel
+ * normalisation (as in densecrf) divides row i of the kernel by its own total, which makes it
+ * asymmetric, and all pixels update at once (as in densecrf). So F usually falls but may rise.
+ *
+ * This is the tfjs implementation (for GPUs); mean-field-cpu.ts computes the same over typed
+ * arrays, which is much faster on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { invalid, oneOf } from '../validate';

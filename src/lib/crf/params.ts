@@ -66,9 +66,11 @@ export const REFERENCE_CRF_PARAMS: CrfParams = DEFAULT_CRF_PARAMS;
 
 /**
  * The setting the pages start from: the best of a joint grid over w1, thetaAlpha and thetaBeta
- * on 100 validation scenes (never the test scenes), `npm run eval:crf -- --dir ... --grid`;
+ * on 30 validation scenes (never the test scenes), `npm run eval:crf -- --dir ... --grid`;
  * the sweep and its scores are in public/weights/eval.json (crfValidationSweep).
  */
 export const TUNED_CRF_PARAMS: CrfParams = Object.freeze({
   ...DEFAULT_CRF_PARAMS,
+  thetaAlpha: 30,
+  thetaBeta: 5,
 });
