@@ -81,7 +81,7 @@ describe('CRF page, headless Chromium without a GPU', () => {
     // A new problem at iteration 0 (w1 one step up), then single steps: one message pass each.
     await click(page, 'Back to iteration 0');
     let r = await nextResult(page, 0);
-    await page.locator('pw-crf-scene').locator('input[name=w1]').focus();
+    await page.locator('pw-crf-scene').locator('input.w1').focus();
     await page.keyboard.press('ArrowRight');
     r = await nextResult(page, r.count);
     expect(r.passes).toBe(1);
@@ -91,7 +91,7 @@ describe('CRF page, headless Chromium without a GPU', () => {
       expect(r.passes).toBe(1 + step);
     }
     // Back to iteration 1 recalls a kept state: no new pass.
-    await page.locator('pw-crf-scene').locator('input[name=iterations]').focus();
+    await page.locator('pw-crf-scene').locator('input.iterations').focus();
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
     r = await nextResult(page, r.count);
@@ -105,7 +105,7 @@ describe('CRF page, headless Chromium without a GPU', () => {
     for (let k = 0; k < 3; k++) {
       const ms = await page.evaluate(async (key) => {
         const el = document.querySelector('pw-crf-scene') as HTMLElement;
-        const input = el.shadowRoot?.querySelector<HTMLInputElement>('input[name=w1]');
+        const input = el.shadowRoot?.querySelector<HTMLInputElement>('input.w1');
         if (!input) return NaN;
         const done = new Promise<void>((resolve) =>
           el.addEventListener('pw-computed', () => resolve(), { once: true }),
