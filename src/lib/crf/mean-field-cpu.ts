@@ -80,6 +80,9 @@ class ExactFilter implements Filter {
   }
 }
 
+/** Kernel totals below this count as no neighbours at all (see `prepareCpuKernels`). */
+export const MIN_KERNEL_TOTAL = 1e-2;
+
 /** Largest image side the CPU path accepts. */
 export const MAX_CPU_SIDE = 1024;
 
@@ -220,8 +223,13 @@ export function prepareCpuKernels(
     appearanceFilter(1).messages(ones, appearanceNorm);
     separableMessages(ones, smoothnessNorm, new Float32Array(n), height, width, 1, taps);
     for (let i = 0; i < n; i++) {
-      appearanceNorm[i] = 1 / Math.max(appearanceNorm[i] as number, 1e-20);
-      smoothnessNorm[i] = 1 / Math.max(smoothnessNorm[i] as number, 1e-20);
+      // A pixel with no similar neighbour (total below 1 % of one full-weight neighbour, i.e.
+      // rounding noise, since the self term is excluded) receives no message rather than noise
+      // divided by almost nothing. (densecrf keeps the self term, so its totals are >= 1.)
+      const a = appearanceNorm[i] as number;
+      const b = smoothnessNorm[i] as number;
+      appearanceNorm[i] = a > MIN_KERNEL_TOTAL ? 1 / a : 0;
+      smoothnessNorm[i] = b > MIN_KERNEL_TOTAL ? 1 / b : 0;
     }
   }
   return {

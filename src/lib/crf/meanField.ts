@@ -26,6 +26,7 @@ import { exactGaussianKernel, exactGaussianMessages, MAX_EXACT_KERNEL_PIXELS } f
 import { appearanceFeatures, checkImage } from './features';
 import { type CrfParams, resolveCrfParams } from './params';
 import { exactSpatialGaussianMessages, separableGaussianMessages } from './separableGaussian';
+import { MIN_KERNEL_TOTAL } from './mean-field-cpu';
 
 /**
  * 'exact': appearance messages over all N^2 pairs, smoothness by the untruncated separable sum
@@ -158,10 +159,12 @@ export function prepareMeanField(
   let smoothnessNorm: tf.Tensor3D | undefined;
   if (normalize) {
     const ones = tf.ones<tf.Rank.R3>([h, w, 1]);
-    if (appearance)
-      appearanceNorm = tf.tidy(() => tf.maximum<tf.Tensor3D>(appearanceMessages(ones), 1e-20));
-    if (params.w2 > 0)
-      smoothnessNorm = tf.tidy(() => tf.maximum<tf.Tensor3D>(smoothnessMessages(ones), 1e-20));
+    // A total below MIN_KERNEL_TOTAL is rounding noise (no similar neighbour; the self term is
+    // excluded): dividing by Infinity sends such a pixel no message, as mean-field-cpu.ts does.
+    const safe = (t: tf.Tensor3D) =>
+      tf.where(tf.greater(t, MIN_KERNEL_TOTAL), t, tf.fill(t.shape, Infinity)) as tf.Tensor3D;
+    if (appearance) appearanceNorm = tf.tidy(() => safe(appearanceMessages(ones)));
+    if (params.w2 > 0) smoothnessNorm = tf.tidy(() => safe(smoothnessMessages(ones)));
     ones.dispose();
     [appearanceNorm, smoothnessNorm].forEach((t) => t && owned.push(t));
   }
