@@ -1,14 +1,17 @@
 /**
  * Browser side of `npm run bench:crf` (bundled by scripts/bench-crf.mjs): times dense-CRF mean
- * field (10 iterations, 11 labels) exact and fast at 64x64 and fast at 256x256 on the WebGL and
- * CPU backends, on a photo with a noisy stand-in unary. The fast path runs with both lattice
- * filters: 'lattice' (permutohedral, the default) and 'grid' (bilateral grid, for comparison).
- * Exposes `window.runCrfBench`.
+ * field (10 iterations, 11 labels) on a photo with a noisy stand-in unary: the tfjs path
+ * (exact at 64x64, the permutohedral 'lattice' at 64 and 128, the bilateral 'grid' at 64) on
+ * the WebGL and CPU backends, and the typed-array path ('typed-array', mean-field-cpu.ts; it
+ * does not use the backend) at 64, 128 and 256. Exposes `window.runCrfBench`.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import {
+  CpuMeanField,
+  prepareCpuKernels,
+  resolveCrfParams,
   disposeMeanFieldState,
   initialMeanFieldState,
   meanFieldStep,
@@ -20,11 +23,12 @@ import { imageToTensor, loadImage } from '../src/lib/browser/image';
 const LABELS = 11;
 
 /** What a row times: the exact path, or the fast path with one of its two filters. */
-type Variant = 'exact' | 'lattice' | 'grid';
+type Variant = 'exact' | 'lattice' | 'grid' | 'typed-array';
 const OPTIONS: Record<Variant, MeanFieldOptions> = {
   exact: { method: 'exact' },
   lattice: { method: 'fast', fastFilter: 'permutohedral' },
   grid: { method: 'fast', fastFilter: 'grid' },
+  'typed-array': { method: 'fast' },
 };
 
 interface Row {
@@ -57,6 +61,18 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** One full inference: prepare + initial state + 10 steps (each step reads energy and changes). */
 function once(image: tf.Tensor3D, unary: tf.Tensor3D, method: Variant) {
+  if (method === 'typed-array') {
+    const [h, w] = image.shape;
+    const params = resolveCrfParams({});
+    const [rgb, u] = [image.dataSync(), unary.dataSync()];
+    const t0 = performance.now();
+    const kernels = prepareCpuKernels(rgb, h, w, params);
+    const run = new CpuMeanField(kernels, u, LABELS, params);
+    const t1 = performance.now();
+    run.goTo(params.iterations);
+    const labels = run.labels();
+    return { prepareMs: t1 - t0, iterateMs: performance.now() - t1, labels };
+  }
   const t0 = performance.now();
   const problem = prepareMeanField(image, unary, OPTIONS[method]);
   const t1 = performance.now();
@@ -80,8 +96,10 @@ async function runCrfBench(photoUrl: string, budgetMs: number) {
     [64, 'exact'],
     [64, 'lattice'],
     [64, 'grid'],
-    [256, 'lattice'],
-    [256, 'grid'],
+    [128, 'lattice'],
+    [64, 'typed-array'],
+    [128, 'typed-array'],
+    [256, 'typed-array'],
   ];
   for (const backend of ['webgl', 'cpu']) {
     await tf.setBackend(backend);
@@ -102,9 +120,12 @@ async function runCrfBench(photoUrl: string, budgetMs: number) {
       ) {
         runs.push(once(image, unary, method));
       }
-      const probe = prepareMeanField(image, unary, OPTIONS[method]);
-      const gridVertices = probe.gridVertices;
-      probe.dispose();
+      let gridVertices = 0;
+      if (method !== 'typed-array') {
+        const probe = prepareMeanField(image, unary, OPTIONS[method]);
+        gridVertices = probe.gridVertices;
+        probe.dispose();
+      }
       rows.push({
         backend,
         size,
@@ -132,6 +153,7 @@ async function runCrfBench(photoUrl: string, budgetMs: number) {
       backend,
       latticeVsExactLabelAgreement64: agree(at('exact'), at('lattice')),
       gridVsExactLabelAgreement64: agree(at('exact'), at('grid')),
+      typedArrayVsExactLabelAgreement64: agree(at('exact'), at('typed-array')),
     };
   });
   const gl = tf.findBackend('webgl') as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } };

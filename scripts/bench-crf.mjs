@@ -1,6 +1,7 @@
-// `npm run bench:crf`: times dense-CRF mean field (10 iterations, 11 labels) in headless
-// Chromium on the WebGL (SwiftShader here) and CPU backends: exact and fast at 64x64, fast at
-// 256x256, on public/images/photos/chelsea.jpg with a noisy stand-in unary. Prints a table and
+// `npm run bench:crf` (after scripts/bench-crf-node.ts, the same in Node): times dense-CRF mean
+// field (10 iterations, 11 labels) in headless Chromium: the tfjs path on the WebGL
+// (SwiftShader here) and CPU backends and the typed-array path, on
+// public/images/photos/chelsea.jpg with a noisy stand-in unary. Prints a table and
 // writes bench-output/crf.json. A benchmark, not a test: it asserts nothing.
 import { build } from 'esbuild';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -106,7 +107,7 @@ function printTable({ source, renderer, tfjs, rows, agreement, wallSeconds }) {
   for (const l of lines) console.log(fmt(l));
   for (const a of agreement) {
     console.log(
-      `${a.backend}: label agreement with exact at 64x64: lattice ${(100 * a.latticeVsExactLabelAgreement64).toFixed(2)}%, grid ${(100 * a.gridVsExactLabelAgreement64).toFixed(2)}%`,
+      `${a.backend}: label agreement with exact at 64x64: lattice ${(100 * a.latticeVsExactLabelAgreement64).toFixed(2)}%, grid ${(100 * a.gridVsExactLabelAgreement64).toFixed(2)}%, typed-array ${(100 * a.typedArrayVsExactLabelAgreement64).toFixed(2)}%`,
     );
   }
   console.log(`wall time in the page: ${wallSeconds.toFixed(0)} s`);

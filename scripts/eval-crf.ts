@@ -1,22 +1,27 @@
 /**
- * `npm run eval:crf -- [--dir DIR] [--from K] [--scenes N] [--params JSON] [--sweep]
- * [--unnormalized] [--write [--variant NAME] [--label TEXT] | --sweep-only]`: FCN-8s vs
- * FCN-8s + dense CRF (fast path) on held-out test scenes, scored with the project's metrics
- * (FCN score.py definitions).
+ * `npm run eval:crf -- [--dir DIR] [--from K] [--scenes N] [--params JSON] [--unnormalized]
+ * [--grid] [--write [--variant NAME] [--label TEXT]]`: FCN-8s vs FCN-8s + dense CRF (the
+ * typed-array fast path, as the page runs it on a CPU) on scenes, scored with the project's
+ * metrics (FCN score.py definitions).
  *
  * Scenes come from public/images/scenes (the 24 the pages use) or from DIR, written by
- * `npm run eval -- --dump DIR --scenes 500` (the 500 held-out scenes of the other rows);
- * --from K skips the first K, --scenes N stops at scene N. The CRF runs with the defaults, or
- * with the --params overrides (e.g. '{"thetaBeta":5}'). --unnormalized uses the paper's raw
- * message sums instead of densecrf's per-pixel normalisation (the default). --sweep also
- * scores w1, thetaBeta and thetaAlpha one at a time around the defaults, and the other
- * normalisation, on the first --sweep-scenes scenes (default 100).
+ * `npm run eval -- --dump DIR --scenes 500` (the 500 held-out test scenes of the other rows) or
+ * `npm run eval -- --dump DIR --scenes 100 --split validation` (validation scenes, for tuning);
+ * --from K skips the first K, --scenes N stops at scene N. FCN-8s's logits for a DIR are cached
+ * in DIR/fcn8s-logits.f32. As on the page, the CRF carries the labels among some pixel's two
+ * best (`candidateLabels`). It runs with the page's default (tuned) setting, or with the
+ * --params overrides (e.g. '{"thetaBeta":5}'); --unnormalized uses the paper's raw message sums
+ * instead of densecrf's per-pixel normalisation.
  *
- * --write adds the row NAME (default "8s+crf") to public/weights/eval.json, with FCN-8s on the
- * same scenes when they are not all 500; --sweep-only instead writes just the sweep, as the
- * report's crfSweep.
+ * --grid also scores every setting of a joint grid over w1, thetaAlpha and thetaBeta (meant for
+ * the validation scenes) and prints them best first.
+ *
+ * --write adds the row NAME (default "8s+crf") to public/weights/eval.json (with FCN-8s on the
+ * same scenes when they are not the report's 500); with --grid it writes the grid instead, as
+ * the report's crfValidationSweep.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { PNG } from 'pngjs';
@@ -24,31 +29,55 @@ import { fcnForward, disposeFcnResult } from '../src/lib/fcn';
 import { loadFcnWeights, disposeFcnWeights } from '../src/lib/weights';
 import { confusionMatrix, segmentationScores, type ConfusionMatrix } from '../src/lib/metrics';
 import {
-  runMeanField,
-  unaryFromLogits,
-  DEFAULT_CRF_PARAMS,
+  CpuMeanField,
+  prepareCpuKernels,
+  resolveCrfParams,
+  TUNED_CRF_PARAMS,
+  type CpuCrfKernels,
   type CrfParams,
-  type MeanFieldOptions,
 } from '../src/lib/crf/index';
 import { fileFetch } from './lib/file-fetch';
 
-const SCENES = argValue('--dir') ?? 'public/images/scenes';
+const { values: opts } = parseArgs({
+  options: {
+    dir: { type: 'string', default: 'public/images/scenes' },
+    from: { type: 'string', default: '0' },
+    scenes: { type: 'string' },
+    params: { type: 'string', default: '{}' },
+    unnormalized: { type: 'boolean', default: false },
+    grid: { type: 'boolean', default: false },
+    write: { type: 'boolean', default: false },
+    variant: { type: 'string', default: '8s+crf' },
+    label: { type: 'string' },
+  },
+});
+const SCENES = opts.dir;
 const EVAL = 'public/weights/eval.json';
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(name);
-function argValue(name: string): string | undefined {
-  const at = process.argv.indexOf(name);
-  return at > 0 ? process.argv[at + 1] : undefined;
+const from = Number(opts.from);
+const limit = opts.scenes === undefined ? undefined : Number(opts.scenes);
+if (!Number.isInteger(from) || from < 0) throw new Error(`invalid --from: ${opts.from}`);
+if (limit !== undefined && !(Number.isInteger(limit) && limit > from)) {
+  throw new Error(`invalid --scenes: ${opts.scenes} (expected an integer > --from)`);
 }
-const limit = Number(argValue('--scenes') ?? NaN);
-const from = Number(argValue('--from') ?? 0);
-const sweepLimit = Number(argValue('--sweep-scenes') ?? 100);
-const normalize = !flag('--unnormalized');
-// The scored setting: the defaults, or these overrides (a JSON object of CrfParams).
-const overrides = JSON.parse(argValue('--params') ?? '{}') as Partial<CrfParams>;
-const variant = argValue('--variant') ?? '8s+crf';
-const rowLabel = argValue('--label');
-const sweepOnly = flag('--sweep-only');
+const normalize = !opts.unnormalized;
+const overrides = JSON.parse(opts.params) as Partial<CrfParams>;
+const scored = resolveCrfParams({ ...TUNED_CRF_PARAMS, ...overrides });
+
+/** The joint grid of --grid: w1 x thetaAlpha x thetaBeta (w2, thetaGamma, iterations fixed). */
+const GRID = {
+  w1: [3, 10],
+  thetaAlpha: [10, 30, 60],
+  thetaBeta: [5, 20],
+};
+const settings: CrfParams[] = [scored];
+if (opts.grid) {
+  for (const thetaAlpha of GRID.thetaAlpha) {
+    for (const thetaBeta of GRID.thetaBeta) {
+      for (const w1 of GRID.w1) settings.push({ ...scored, w1, thetaAlpha, thetaBeta });
+    }
+  }
+}
+const nameOf = (p: CrfParams) => `w1=${p.w1} thetaAlpha=${p.thetaAlpha} thetaBeta=${p.thetaBeta}`;
 
 /** PNG as RGBA bytes. */
 const png = (path: string) => PNG.sync.read(readFileSync(path));
@@ -58,63 +87,127 @@ const index = JSON.parse(readFileSync(`${SCENES}/index.json`, 'utf8')) as {
   numClasses: number;
   scenes: { id: string; image: string; label: string }[];
 };
-const scenes = index.scenes.slice(from, Number.isFinite(limit) && limit > 0 ? limit : undefined);
+const all = index.scenes;
+const scenes = all.slice(from, limit);
 const L = index.numClasses;
-const weights = await loadFcnWeights('public/weights/model.json', { fetch: fileFetch });
 
-const settings: [string, MeanFieldOptions][] = [
-  [Object.keys(overrides).length ? JSON.stringify(overrides) : 'defaults', overrides],
-];
-if (flag('--sweep')) {
-  // One parameter at a time around the defaults (w1 10, thetaBeta 20, thetaAlpha 60): a full
-  // grid is too slow for the CPU backend here.
-  for (const w1 of [3, 5, 20, 40]) settings.push([`w1=${w1}`, { w1 }]);
-  for (const thetaBeta of [5, 10, 40]) settings.push([`thetaBeta=${thetaBeta}`, { thetaBeta }]);
-  for (const thetaAlpha of [10, 30]) settings.push([`thetaAlpha=${thetaAlpha}`, { thetaAlpha }]);
-  settings.push([normalize ? 'unnormalised sums' : 'normalised', { normalize: !normalize }]);
+/** FCN-8s logits of every scene in the folder, `[scenes][H * W * L]`, cached for a DIR. */
+async function fcnLogits(): Promise<Float32Array[]> {
+  const cache = `${SCENES}/fcn8s-logits.f32`;
+  const side = png(`${SCENES}/${all[0]?.image}`).width;
+  const per = side * side * L;
+  if (SCENES !== 'public/images/scenes' && existsSync(cache)) {
+    const buf = readFileSync(cache);
+    const flat = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+    if (flat.length === per * all.length) {
+      return all.map((_, k) => flat.subarray(k * per, (k + 1) * per));
+    }
+  }
+  const weights = await loadFcnWeights('public/weights/model.json', { fetch: fileFetch });
+  const out = all.map((scene, k) => {
+    const img = png(`${SCENES}/${scene.image}`);
+    const logits = tf.tidy(() => {
+      const rgba = tf.tensor3d(Uint8Array.from(img.data), [img.height, img.width, 4], 'int32');
+      const image = tf.div(tf.cast(tf.slice(rgba, [0, 0, 0], [-1, -1, 3]), 'float32'), 255);
+      const result = fcnForward(weights, tf.expandDims(image, 0));
+      const l = tf.clone(result.logits);
+      disposeFcnResult(result);
+      return l;
+    });
+    const data = logits.dataSync() as Float32Array;
+    logits.dispose();
+    if (k % 50 === 0) console.error(`FCN-8s on scene ${k + 1}/${all.length}`);
+    return Float32Array.from(data);
+  });
+  disposeFcnWeights(weights);
+  if (SCENES !== 'public/images/scenes') {
+    const flat = new Float32Array(per * all.length);
+    out.forEach((l, k) => flat.set(l, k * per));
+    writeFileSync(cache, new Uint8Array(flat.buffer));
+  }
+  return out;
 }
+
+/**
+ * The labels among some pixel's two best scores (as `candidateLabels` on the page), and the
+ * unary -log softmax over those labels only, `[N * K]`.
+ */
+function candidateUnary(
+  logits: Float32Array,
+  n: number,
+): { classes: number[]; unary: Float32Array } {
+  const keep = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    let [a, b] = [-1, -1];
+    for (let l = 0; l < L; l++) {
+      const v = logits[i * L + l] ?? -Infinity;
+      if (a < 0 || v > (logits[i * L + a] ?? -Infinity)) [a, b] = [l, a];
+      else if (b < 0 || v > (logits[i * L + b] ?? -Infinity)) b = l;
+    }
+    keep.add(a);
+    keep.add(b);
+  }
+  const classes = [...keep].sort((x, y) => x - y);
+  const k = classes.length;
+  const unary = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    let max = -Infinity;
+    for (const c of classes) max = Math.max(max, logits[i * L + c] ?? -Infinity);
+    let z = 0;
+    for (const c of classes) z += Math.exp((logits[i * L + c] ?? 0) - max);
+    const lse = max + Math.log(z);
+    classes.forEach((c, j) => (unary[i * k + j] = lse - (logits[i * L + c] ?? 0)));
+  }
+  return { classes, unary };
+}
+
 const square = (): ConfusionMatrix => Array.from({ length: L }, () => new Array<number>(L).fill(0));
-// Defaults are scored on every scene; the sweep (defaults included, for comparison) on the
-// first sweepScenes scenes only, next to FCN-8s alone on those scenes.
+const logitsOf = await fcnLogits();
 const fcnConf = square();
-const crfConf = square();
-const sweepScenes = Math.min(scenes.length, sweepLimit);
-const fcnSweepConf = square();
-const sweepConf = settings.map(square);
+const conf = settings.map(square);
 const started = Date.now();
 for (const [k, scene] of scenes.entries()) {
   const img = png(`${SCENES}/${scene.image}`);
   const lab = png(`${SCENES}/${scene.label}`);
-  const truth = Int32Array.from({ length: lab.width * lab.height }, (_, i) => lab.data[4 * i] ?? 0);
-  const image = tf.tidy(() => {
-    const rgba = tf.tensor3d(Uint8Array.from(img.data), [img.height, img.width, 4], 'int32');
-    return tf.div<tf.Tensor3D>(tf.cast(tf.slice(rgba, [0, 0, 0], [-1, -1, 3]), 'float32'), 255);
-  });
-  const result = fcnForward(weights, tf.expandDims(image, 0));
-  const logits = tf.squeeze<tf.Tensor3D>(result.logits, [0]);
-  disposeFcnResult(result);
-  const unary = unaryFromLogits(logits);
-  const inSweep = settings.length > 1 && k < sweepScenes;
-  const fcnLabels = tf.tidy(() => tf.argMax(logits, -1).dataSync());
-  confusionMatrix(fcnLabels, truth, L, fcnConf);
-  if (inSweep) confusionMatrix(fcnLabels, truth, L, fcnSweepConf);
-  settings.forEach(([, params], s) => {
-    if (s > 0 && !inSweep) return;
-    const { q } = runMeanField(image, unary, { method: 'fast', normalize, ...params });
-    const labels = tf.tidy(() => tf.argMax(q, -1).dataSync());
-    if (s === 0) confusionMatrix(labels, truth, L, crfConf);
-    if (inSweep) confusionMatrix(labels, truth, L, sweepConf[s]);
-    q.dispose();
-  });
-  tf.dispose([image, logits, unary]);
-  console.error(
-    `scene ${k + 1}/${scenes.length} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  const n = img.width * img.height;
+  const truth = Int32Array.from({ length: n }, (_, i) => lab.data[4 * i] ?? 0);
+  const rgb = Float32Array.from(
+    { length: n * 3 },
+    (_, t) => (img.data[4 * Math.floor(t / 3) + (t % 3)] ?? 0) / 255,
   );
+  const logits = logitsOf[from + k] ?? new Float32Array();
+  const fcnLabels = Int32Array.from({ length: n }, (_, i) => {
+    let best = 0;
+    for (let l = 1; l < L; l++)
+      if ((logits[i * L + l] ?? 0) > (logits[i * L + best] ?? 0)) best = l;
+    return best;
+  });
+  confusionMatrix(fcnLabels, truth, L, fcnConf);
+  const { classes, unary } = candidateUnary(logits, n);
+  // Kernels depend on the thetas only: build once per (thetaAlpha, thetaBeta) for all w1.
+  const kernels = new Map<string, CpuCrfKernels>();
+  settings.forEach((p, s) => {
+    const key = `${p.thetaAlpha} ${p.thetaBeta} ${p.thetaGamma}`;
+    let kern = kernels.get(key);
+    if (!kern) {
+      kern = prepareCpuKernels(rgb, img.height, img.width, p, normalize);
+      kernels.set(key, kern);
+    }
+    const run = new CpuMeanField(kern, unary, classes.length, p);
+    run.goTo(p.iterations);
+    const labels = run.labels().map((c) => classes[c] ?? 0);
+    confusionMatrix(labels, truth, L, conf[s] ?? square());
+  });
+  if ((k + 1) % 5 === 0 || k + 1 === scenes.length) {
+    console.error(
+      `scene ${k + 1}/${scenes.length} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    );
+  }
 }
-disposeFcnWeights(weights);
 
 const base = segmentationScores(fcnConf);
-const crf = segmentationScores(crfConf);
+const results = conf.map((c) => segmentationScores(c));
+const crf = results[0] ?? base;
 const pct = (x: number | null) => (x === null ? '  -  ' : (100 * x).toFixed(1).padStart(5));
 const points = (a: number, b: number) => {
   const d = 100 * (a - b);
@@ -122,78 +215,70 @@ const points = (a: number, b: number) => {
 };
 const mode = normalize ? 'normalised messages' : 'unnormalised messages';
 console.log(
-  `${scenes.length} held-out scenes from ${SCENES}; CRF fast path, ${mode}, ${DEFAULT_CRF_PARAMS.iterations} iterations`,
+  `${scenes.length} scenes from ${SCENES} (${from + 1}-${from + scenes.length}); CRF typed-array fast path, ${mode}`,
 );
 console.log(`FCN-8s            mean IU ${pct(base.meanIU)}  pixel acc ${pct(base.pixelAccuracy)}`);
 console.log(
-  `FCN-8s + CRF      mean IU ${pct(crf.meanIU)}  pixel acc ${pct(crf.pixelAccuracy)}  (${points(crf.meanIU, base.meanIU)})`,
+  `FCN-8s + CRF      mean IU ${pct(crf.meanIU)}  pixel acc ${pct(crf.pixelAccuracy)}  (${points(crf.meanIU, base.meanIU)})  ${JSON.stringify(scored)}`,
 );
-console.log('\nper-class IU (%): class, 8s, 8s+crf, change');
-base.perClassIU.forEach((iu, c) => {
-  const after = crf.perClassIU[c] ?? null;
-  const d = iu === null || after === null ? '' : (100 * (after - iu)).toFixed(1);
-  console.log(`  ${String(c).padStart(2)} ${pct(iu)} ${pct(after)} ${d}`);
-});
-const sweep = settings.length > 1 ? sweepConf.map((c) => segmentationScores(c)) : [];
-const sweepBase = sweep.length ? segmentationScores(fcnSweepConf) : base;
-if (sweep.length) {
-  console.log(
-    `\nsweep on the first ${sweepScenes} scenes: FCN-8s alone mean IU ${pct(sweepBase.meanIU)}`,
-  );
-  settings.forEach(([name], s) => {
-    const r = sweep[s];
-    if (!r) return;
+const ranked = settings
+  .map((p, s) => ({ p, r: results[s] ?? base }))
+  .slice(1)
+  .sort((a, b) => b.r.meanIU - a.r.meanIU);
+if (opts.grid) {
+  console.log(`\ngrid, best first (FCN-8s alone: mean IU ${pct(base.meanIU)})`);
+  for (const { p, r } of ranked) {
     console.log(
-      `  ${name.padEnd(16)} mean IU ${pct(r.meanIU)}  pixel acc ${pct(r.pixelAccuracy)}  (${points(r.meanIU, sweepBase.meanIU)})`,
+      `  ${nameOf(p).padEnd(36)} mean IU ${pct(r.meanIU)}  (${points(r.meanIU, base.meanIU)})`,
     );
-  });
+  }
 }
 
-const sweepRecord = sweep.length
-  ? {
-      scenes: sweepScenes,
-      fcn8sMeanIU: sweepBase.meanIU,
-      settings: settings.map(([name, params], k) => ({
-        name,
-        ...params,
-        meanIU: sweep[k]?.meanIU,
-        pixelAccuracy: sweep[k]?.pixelAccuracy,
-      })),
-      producedBy: `npm run eval:crf -- ${process.argv.slice(2).join(' ')}`,
-    }
-  : undefined;
-
-if (flag('--write')) {
+const command = `npm run eval:crf -- ${process.argv.slice(2).join(' ')}`;
+if (opts.write) {
   const report = JSON.parse(readFileSync(EVAL, 'utf8')) as {
     rows: Record<string, unknown>[];
     dataset: { scenes: number };
     crfSweep?: unknown;
+    crfValidationSweep?: unknown;
   };
-  if (sweepOnly) {
-    // Only the sweep, as the report's crfSweep (the rows are scored by other runs).
-    if (!sweepRecord) throw new Error('--sweep-only needs --sweep');
-    report.crfSweep = {
-      crf: { method: 'fast (permutohedral lattice)', normalize, ...DEFAULT_CRF_PARAMS },
-      ...sweepRecord,
+  if (opts.grid) {
+    delete report.crfSweep;
+    report.crfValidationSweep = {
+      scenes: `${scenes.length} validation scenes (${SCENES}), not among the ${report.dataset.scenes} test scenes`,
+      fcn8sMeanIU: base.meanIU,
+      fixed: {
+        w2: scored.w2,
+        thetaGamma: scored.thetaGamma,
+        iterations: scored.iterations,
+        normalize,
+      },
+      grid: GRID,
+      settings: ranked.map(({ p, r }) => ({
+        w1: p.w1,
+        thetaAlpha: p.thetaAlpha,
+        thetaBeta: p.thetaBeta,
+        meanIU: r.meanIU,
+        pixelAccuracy: r.pixelAccuracy,
+      })),
+      producedBy: `${command} (scripts/eval-crf.ts)`,
     };
   } else {
     const sameAsOthers =
       scenes.length === report.dataset.scenes && SCENES !== 'public/images/scenes';
-    const span = from > 0 ? `scenes ${from + 1}-${from + scenes.length} of ` : '';
     const row = {
-      variant,
-      ...(rowLabel ? { label: rowLabel } : {}),
+      variant: opts.variant,
+      ...(opts.label ? { label: opts.label } : {}),
       weights: 'float16 (shipped)',
       crf: {
-        method: 'fast (permutohedral lattice)',
+        method: 'fast (permutohedral lattice, typed arrays), candidate labels',
         normalize,
-        ...DEFAULT_CRF_PARAMS,
-        ...overrides,
+        ...scored,
       },
       ...(sameAsOthers
         ? {}
         : {
-            scenes: `${scenes.length} held-out scenes (${span}${SCENES === 'public/images/scenes' ? 'the committed ones' : `the ${report.dataset.scenes}`}), not the ${report.dataset.scenes} of the other rows`,
+            scenes: `${scenes.length} scenes (${SCENES}, ${from + 1}-${from + scenes.length}), not the ${report.dataset.scenes} of the other rows`,
             baseline8sOnSameScenes: {
               meanIU: base.meanIU,
               pixelAccuracy: base.pixelAccuracy,
@@ -201,12 +286,11 @@ if (flag('--write')) {
             },
           }),
       ...crf,
-      confusion: crfConf,
-      ...(sweepRecord ? { sweep: sweepRecord } : {}),
-      producedBy: `npm run eval:crf -- ${process.argv.slice(2).join(' ')} (scripts/eval-crf.ts)`,
+      confusion: conf[0],
+      producedBy: `${command} (scripts/eval-crf.ts)`,
     };
-    report.rows = [...report.rows.filter((r) => r.variant !== variant), row];
+    report.rows = [...report.rows.filter((r) => r.variant !== opts.variant), row];
   }
   writeFileSync(EVAL, JSON.stringify(report, null, 1) + '\n');
-  console.log(`\nwrote ${sweepOnly ? 'crfSweep' : `the ${variant} row`} to ${EVAL}`);
+  console.log(`\nwrote ${opts.grid ? 'crfValidationSweep' : `the ${opts.variant} row`} to ${EVAL}`);
 }

@@ -4,7 +4,9 @@ prints mean IU / pixel accuracy per variant; compares with eval.json when presen
   /usr/bin/python3 training/evaluate.py [--weights public/weights] [--scenes 500]
 
 With --dump DIR it only writes those held-out scenes (image + label PNGs + index.json, as in
-public/images/scenes) to DIR, for `npm run eval:crf -- --dir DIR`.
+public/images/scenes) to DIR, for `npm run eval:crf -- --dir DIR`. --split validation dumps
+instead scenes from the same generator and pools with their own seed (VALIDATION_SEED), never
+the test scenes, on which to tune the CRF.
 """
 import argparse
 import json
@@ -13,6 +15,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Seed of the validation scenes (the test scenes use export.EVAL_SEED).
+VALIDATION_SEED = 31337
 
 
 def read_bytes(path):
@@ -47,20 +51,33 @@ def main():
     ap.add_argument('--weights', default=os.path.join(REPO, 'public', 'weights'))
     ap.add_argument('--scenes', type=int, default=500)
     ap.add_argument('--dump', metavar='DIR', help='write the scenes as PNGs to DIR and stop')
+    ap.add_argument('--logits', action='store_true',
+                    help='with --dump, also write FCN-8s logits as DIR/fcn8s-logits.f32 '
+                         '(float32, [scene, H, W, class]) for eval:crf')
+    ap.add_argument('--split', choices=['test', 'validation'], default='test',
+                    help='test: the held-out scenes of eval.json; validation: for tuning')
     args = ap.parse_args()
     import numpy as np
     import torch
-    from export import EVAL_SEED, evaluate, reference_forward, scores, write_scenes
+    from export import EVAL_SEED, evaluate, reference_forward, scores, to_nchw, write_scenes
     from scenes import HELDOUT_BACKGROUNDS, load_backgrounds, load_fashion, make_scenes
 
     torch.set_num_threads(1)
     weights = load_export(args.weights)
     te_img, te_lab = load_fashion('t10k')
-    xs, ys, which = make_scenes(EVAL_SEED, args.scenes, load_backgrounds(HELDOUT_BACKGROUNDS),
+    seed = EVAL_SEED if args.split == 'test' else VALIDATION_SEED
+    xs, ys, which = make_scenes(seed, args.scenes, load_backgrounds(HELDOUT_BACKGROUNDS),
                                 te_img, te_lab, 128)
     if args.dump:
         write_scenes(xs, ys, which, args.dump, args.scenes)
-        print(f'wrote {args.scenes} held-out scenes to {args.dump}')
+        if args.logits:
+            # The PNGs hold 8-bit colour: score what eval:crf reads.
+            x8 = np.round(xs * 255) / 255
+            with torch.no_grad(), open(os.path.join(args.dump, 'fcn8s-logits.f32'), 'wb') as f:
+                for i in range(0, len(x8), 25):
+                    logits = reference_forward(weights, to_nchw(x8[i:i + 25]), '8s')
+                    f.write(logits.permute(0, 2, 3, 1).contiguous().numpy().astype('<f4').tobytes())
+        print(f'wrote {args.scenes} {args.split} scenes (seed {seed}) to {args.dump}')
         return
     xs = np.round(xs * 255) / 255
     hists = evaluate(lambda x, v: reference_forward(weights, x, v), xs, ys)

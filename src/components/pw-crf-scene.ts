@@ -22,14 +22,27 @@ import { loadLabelMap, loadModel } from '../lib/browser/model';
 import { FCN_CLASSES } from '../lib/classes';
 import { confusionTensor } from '../lib/confusion';
 import { segmentationScores } from '../lib/metrics';
-import { DEFAULT_CRF_PARAMS, unaryFromLogits, type CrfMethod } from '../lib/crf/index';
+import {
+  CpuMeanField,
+  prepareCpuKernels,
+  REFERENCE_CRF_PARAMS,
+  TUNED_CRF_PARAMS,
+  unaryFromLogits,
+  type CpuCrfKernels,
+  type CrfMethod,
+  type CrfParams,
+} from '../lib/crf/index';
 import {
   candidateLabels,
+  cpuFigureTensors,
+  cpuProblemData,
   downscaleForCrf,
   labelAgreement,
   labelMapFrom,
   meanFieldFigure,
+  type CpuProblemData,
 } from '../lib/crf-figure';
+import { softwareRenderer } from '../lib/browser/backend';
 import { fcnFigure } from './pw-fcn-explorer';
 import { type CrfSlider, crfSliderStyles, pauseForInput, renderCrfSlider } from './crf-sliders';
 import type { ChartOptions } from './pw-chart';
@@ -48,7 +61,7 @@ const SCENE_SIDE = 128;
 
 type TracePoint = { iteration: number; energy: number; changed: number };
 
-/** Scene, FCN-8s logits and ground truth at the CRF's working side. */
+/** Scene, FCN-8s logits and ground truth at the scene's full 128×128. */
 interface Unaries extends tf.TensorContainerObject {
   image: tf.Tensor3D;
   /** `[h, w, 11]` FCN-8s scores. */
@@ -71,7 +84,33 @@ interface CrfResult extends tf.TensorContainerObject {
   after: number;
   /** Exact vs fast label agreement on the small image (exact method only), else NaN. */
   agreement: number;
+  /** Side the CRF ran at. */
+  side: number;
+  /** Which implementation ran. */
+  path: CrfPath;
+  /** Message passes the typed-array run has made in all (NaN on the tfjs path). */
+  passes: number;
 }
+
+/**
+ * 'typed-array': mean-field-cpu.ts over Float32Arrays, for CPUs (the CPU and WASM backends, or
+ * WebGL on a software renderer); 'tfjs': meanField.ts as tfjs ops, for a GPU.
+ */
+export type CrfPath = 'typed-array' | 'tfjs';
+
+/** The typed-array path on anything but WebGL on a hardware GPU. */
+export function crfPathForBackend(): CrfPath {
+  return tf.getBackend() === 'webgl' && softwareRenderer() === undefined ? 'tfjs' : 'typed-array';
+}
+
+/** Side of the copy the exact path runs on (its cost grows with the square of the pixels). */
+const EXACT_SIDE = 64;
+
+/** The setting presets: the page's default (tuned on validation scenes) and densecrf's. */
+const PRESETS: readonly { name: string; params: CrfParams }[] = [
+  { name: 'tuned (validation scenes)', params: TUNED_CRF_PARAMS },
+  { name: 'reference defaults (densecrf)', params: REFERENCE_CRF_PARAMS },
+];
 
 const SLIDERS: readonly CrfSlider[] = [
   { key: 'w1', label: 'Appearance weight w₁', min: 0, max: 30, step: 1 },
@@ -100,7 +139,6 @@ export class PwCrfScene extends LitElement {
     w2: { type: Number },
     thetaGamma: { type: Number, attribute: 'theta-gamma' },
     iterations: { type: Number },
-    side: { type: Number },
   };
   static override styles = [
     elementStyles,
@@ -121,6 +159,12 @@ export class PwCrfScene extends LitElement {
       select {
         max-inline-size: 100%;
       }
+      .pair {
+        display: grid;
+        grid-template-columns: 1fr 1fr;
+        gap: 0.75rem;
+        margin-bottom: 1rem;
+      }
       .charts {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(min(100%, 16rem), 1fr));
@@ -138,7 +182,6 @@ export class PwCrfScene extends LitElement {
   declare w2: number;
   declare thetaGamma: number;
   declare iterations: number;
-  declare side: number;
   private announced: unknown;
 
   private current(): SceneItem | undefined {
@@ -156,15 +199,15 @@ export class PwCrfScene extends LitElement {
     },
     task: ([url]) => loadLabelMap(url),
   });
-  /** FCN-8s logits, scene and truth at the CRF's working side. */
+  /** FCN-8s logits, scene and truth (copies this controller owns) at 128×128. */
   private readonly unaries = new TensorTaskController(this, {
     args: () =>
       this.photo.value && this.truth.value
-        ? ([this.photo.value, this.truth.value, this.side] as const)
+        ? ([this.photo.value, this.truth.value] as const)
         : undefined,
-    task: async ([photo, truth, side]): Promise<Unaries> => {
+    task: async ([photo, truth]): Promise<Unaries> => {
       const f = fcnFigure(await loadModel(), photo, '8s');
-      const small = downscaleForCrf(photo, f.logits, truth, side);
+      const small = downscaleForCrf(photo, f.logits, truth, SCENE_SIDE);
       tf.dispose(f);
       try {
         const classes = await candidateLabels(small.logits);
@@ -190,59 +233,130 @@ export class PwCrfScene extends LitElement {
         ] as const)
       : undefined;
   }
+  /** The typed-array path's prepared problem, kept while only the iteration count changes. */
+  private cpu:
+    | {
+        unaries: Unaries;
+        side: number;
+        data: CpuProblemData;
+        kernels: CpuCrfKernels;
+        kernelKey: string;
+        run: CpuMeanField;
+        runKey: string;
+      }
+    | undefined;
+
+  /** Reads back, builds or reuses the typed-array problem and goes to `iterations`. */
+  private async cpuRun(
+    u: Unaries,
+    image: tf.Tensor3D,
+    kept: tf.Tensor3D,
+    params: CrfParams,
+    method: CrfMethod,
+  ): Promise<CpuMeanField> {
+    const side = image.shape[0];
+    const kernelKey = `${method} ${params.thetaAlpha} ${params.thetaBeta} ${params.thetaGamma}`;
+    const runKey = `${kernelKey} ${params.w1} ${params.w2}`;
+    let c = this.cpu;
+    if (!c || c.unaries !== u || c.side !== side) {
+      const unary = unaryFromLogits(kept);
+      const data = await cpuProblemData(image, unary).finally(() => unary.dispose());
+      const kernels = prepareCpuKernels(data.rgb, side, side, params, true, method);
+      const run = new CpuMeanField(kernels, data.unary, data.labels, params, true);
+      c = { unaries: u, side, data, kernels, kernelKey, run, runKey };
+    } else if (c.kernelKey !== kernelKey) {
+      const kernels = prepareCpuKernels(c.data.rgb, side, side, params, true, method);
+      const run = new CpuMeanField(kernels, c.data.unary, c.data.labels, params, true);
+      c = { ...c, kernels, kernelKey, run, runKey };
+    } else if (c.runKey !== runKey) {
+      const run = new CpuMeanField(c.kernels, c.data.unary, c.data.labels, params, true);
+      c = { ...c, run, runKey };
+    }
+    this.cpu = c;
+    c.run.goTo(params.iterations);
+    return c.run;
+  }
+
   private readonly crf = new TensorTaskController(this, {
     args: () => this.crfArgs(),
     task: async (args) => {
-      await pauseForInput(args, () => this.crfArgs());
+      const path = crfPathForBackend();
+      // The typed-array path answers in a fraction of a second: no need to wait out a drag.
+      await pauseForInput(args, () => this.crfArgs(), path === 'typed-array' ? 0 : 250);
       const [u, method, w1, thetaAlpha, thetaBeta, w2, thetaGamma, iterations] = args;
       const exact = method === 'exact';
-      // Spatial widths are given in pixels of the 128×128 scene the network saw.
-      const scale = u.image.shape[0] / SCENE_SIDE;
-      const params = {
-        w1,
-        thetaAlpha: thetaAlpha * scale,
-        thetaBeta,
-        w2,
-        thetaGamma: thetaGamma * scale,
-        iterations,
-      };
-      const { image, logits, truth: labels } = u;
-      const unary = unaryFromLogits(u.kept);
+      const params: CrfParams = { w1, thetaAlpha, thetaBeta, w2, thetaGamma, iterations };
       // Everything made below, freed if the run fails: an await lets a newer scene replace (and
       // dispose) `u`, and this run, superseded, then fails on its disposed tensors.
       const made: tf.Tensor[] = [];
       try {
-        const fig = meanFieldFigure(image, unary, { ...params, method });
+        // The exact path runs on a 64×64 copy; spatial widths stay in pixels of the 128×128
+        // scene and are scaled with it.
+        const small = exact
+          ? downscaleForCrf(u.image, u.logits, u.truth, EXACT_SIDE)
+          : { image: u.image, logits: u.logits, truth: u.truth };
+        if (exact) made.push(small.image, small.logits, small.truth);
+        const kept = exact ? tf.gather<tf.Tensor3D>(small.logits, u.classes, 2) : u.kept;
+        if (exact) made.push(kept);
+        const side = small.image.shape[0];
+        const scale = side / SCENE_SIDE;
+        const scaled = {
+          ...params,
+          thetaAlpha: thetaAlpha * scale,
+          thetaGamma: thetaGamma * scale,
+        };
+        let fig: { q: tf.Tensor3D; travel: tf.Tensor2D; settled: tf.Tensor2D };
+        let trace: TracePoint[];
+        let passes = NaN;
+        if (path === 'typed-array') {
+          const run = await this.cpuRun(u, small.image, kept, scaled, method);
+          fig = cpuFigureTensors(run);
+          trace = run.trace.map((t) => ({ ...t }));
+          passes = run.messagePasses;
+        } else {
+          const unary = unaryFromLogits(kept);
+          try {
+            const f = meanFieldFigure(small.image, unary, { ...scaled, method });
+            fig = f;
+            trace = f.trace.map((t) => ({ ...t }));
+          } finally {
+            unary.dispose();
+          }
+        }
         made.push(fig.q, fig.travel, fig.settled);
         let agreement = NaN;
         if (exact) {
-          const fast = meanFieldFigure(image, unary, { ...params, method: 'fast' });
+          const unary = unaryFromLogits(kept);
+          const fast = meanFieldFigure(small.image, unary, { ...scaled, method: 'fast' });
+          unary.dispose();
           const agree = labelAgreement(fig.q, fast.q);
           agreement = (await agree.data())[0] ?? NaN;
           tf.dispose([agree, fast.q, fast.travel, fast.settled]);
         }
-        const predicted = tf.tidy(() => tf.argMax(logits, -1));
+        const predicted = tf.tidy(() => tf.argMax(small.logits, -1));
         const crfLabels = labelMapFrom(fig.q, u.classes);
         made.push(predicted, crfLabels);
-        const before = await meanIU(predicted, labels);
-        const after = await meanIU(crfLabels, labels);
+        const before = await meanIU(predicted, small.truth);
+        const after = await meanIU(crfLabels, small.truth);
         tf.dispose([predicted, fig.q]);
+        if (exact) tf.dispose([small.image, small.logits, small.truth, kept]);
         const result: CrfResult = {
           labels: crfLabels,
           travel: fig.travel,
           settled: fig.settled,
           settledRange: [0, Math.max(1, iterations)],
-          trace: fig.trace.map((t) => ({ ...t })),
+          trace,
           before,
           after,
           agreement,
+          side,
+          path,
+          passes,
         };
         return result;
       } catch (error) {
         tf.dispose(made.filter((t) => !t.isDisposed));
         throw error;
-      } finally {
-        unary.dispose();
       }
     },
   });
@@ -252,13 +366,12 @@ export class PwCrfScene extends LitElement {
     this.items = [];
     this.scene = 0;
     this.method = 'fast';
-    this.w1 = DEFAULT_CRF_PARAMS.w1;
-    this.thetaAlpha = DEFAULT_CRF_PARAMS.thetaAlpha;
-    this.thetaBeta = DEFAULT_CRF_PARAMS.thetaBeta;
-    this.w2 = DEFAULT_CRF_PARAMS.w2;
-    this.thetaGamma = DEFAULT_CRF_PARAMS.thetaGamma;
-    this.iterations = DEFAULT_CRF_PARAMS.iterations;
-    this.side = 64;
+    this.w1 = TUNED_CRF_PARAMS.w1;
+    this.thetaAlpha = TUNED_CRF_PARAMS.thetaAlpha;
+    this.thetaBeta = TUNED_CRF_PARAMS.thetaBeta;
+    this.w2 = TUNED_CRF_PARAMS.w2;
+    this.thetaGamma = TUNED_CRF_PARAMS.thetaGamma;
+    this.iterations = TUNED_CRF_PARAMS.iterations;
   }
 
   override connectedCallback(): void {
@@ -270,6 +383,12 @@ export class PwCrfScene extends LitElement {
     const r = this.crf.value;
     if (this.crf.status === 'complete' && r && r !== this.announced) {
       this.announced = r;
+      // For tests and the curious: which path ran, and its message passes so far (one per
+      // iteration, plus one for iteration 0, on the typed-array path).
+      this.dataset['crfPath'] = r.path;
+      this.dataset['messagePasses'] = String(r.passes);
+      this.dataset['meanIuBefore'] = String(r.before);
+      this.dataset['meanIuAfter'] = String(r.after);
       this.dispatchEvent(
         new CustomEvent('pw-computed', {
           detail: { ms: this.crf.lastMs, before: r.before, after: r.after },
@@ -292,6 +411,17 @@ export class PwCrfScene extends LitElement {
   private readonly onReset = () => {
     this.iterations = 0;
   };
+  private preset(params: CrfParams) {
+    this.w1 = params.w1;
+    this.thetaAlpha = params.thetaAlpha;
+    this.thetaBeta = params.thetaBeta;
+    this.w2 = params.w2;
+    this.thetaGamma = params.thetaGamma;
+    this.iterations = params.iterations;
+  }
+  private isPreset(params: CrfParams): boolean {
+    return SLIDERS.every((s) => this[s.key] === params[s.key]);
+  }
 
   private renderControls() {
     return html`<div class="controls">
@@ -314,6 +444,22 @@ export class PwCrfScene extends LitElement {
                 @click=${() => (this.method = m)}
               >
                 ${m === 'fast' ? 'fast (permutohedral lattice)' : 'exact (all pairs)'}
+              </button>`,
+          )}
+        </span>
+      </div>
+      <div class="controls">
+        <span id="preset-label">Setting</span>
+        <span role="group" aria-labelledby="preset-label">
+          ${PRESETS.map(
+            (p) =>
+              html`<button
+                type="button"
+                class="preset"
+                aria-pressed=${this.isPreset(p.params) ? 'true' : 'false'}
+                @click=${() => this.preset(p.params)}
+              >
+                ${p.name}
               </button>`,
           )}
         </span>
@@ -348,7 +494,7 @@ export class PwCrfScene extends LitElement {
       height: 180,
       marginLeft: 50,
       x,
-      y: { label: 'free energy per pixel (nats, symlog)', grid: true, type: 'symlog' },
+      y: { label: 'free energy per pixel', grid: true },
       marks: [
         Plot.line(trace, { x: 'iteration', y: 'energy', stroke: '#c0392b' }),
         Plot.dot(trace, { x: 'iteration', y: 'energy', fill: '#c0392b', r: 2.5 }),
@@ -373,7 +519,7 @@ export class PwCrfScene extends LitElement {
     ${
       r
         ? html`<p class="readout">
-            This image (${this.side}×${this.side}), mean IU: FCN-8s
+            This image (${r.side}×${r.side}), mean IU: FCN-8s
             <strong>${(r.before * 100).toFixed(1)}</strong> → with the CRF
             <strong>${(r.after * 100).toFixed(1)}</strong>
             (${r.after >= r.before ? '+' : ''}${((r.after - r.before) * 100).toFixed(1)})
@@ -388,11 +534,13 @@ export class PwCrfScene extends LitElement {
     }
     ${
       u && r
-        ? html`<div class="panels">
-              <pw-tensor-view .tensor=${u.image} mode="rgb" label="Test scene"></pw-tensor-view>
-              ${classMapView(u.truth, 'Ground truth')}
+        ? html`<div class="pair">
               ${classMapView(u.logits, 'FCN-8s prediction (the unary)')}
               ${classMapView(r.labels, `CRF after ${this.iterations} iteration${this.iterations === 1 ? '' : 's'}`)}
+            </div>
+            <div class="panels">
+              <pw-tensor-view .tensor=${u.image} mode="rgb" label="Test scene"></pw-tensor-view>
+              ${classMapView(u.truth, 'Ground truth')}
               <pw-tensor-view
                 .tensor=${r.travel}
                 mode="grey"
@@ -412,7 +560,7 @@ export class PwCrfScene extends LitElement {
               ></pw-chart>
               <pw-chart
                 .options=${energyChart}
-                label="Mean-field free energy per pixel at each iteration"
+                label="Mean-field free energy per pixel at each iteration (lower: Q fits the CRF better)"
               ></pw-chart>
             </div>`
         : nothing
@@ -424,7 +572,7 @@ export class PwCrfScene extends LitElement {
         : progressText(
             this.crf,
             (ms) =>
-              `${this.iterations} iteration${this.iterations === 1 ? '' : 's'} (${this.method}) in ${ms.toFixed(0)} ms${last ? `, ${last.changed} pixels changed at the last` : ''}`,
+              `${this.iterations} iteration${this.iterations === 1 ? '' : 's'} (${this.method}, ${r?.path === 'typed-array' ? 'typed arrays on the CPU' : 'tfjs on the GPU'}) in ${ms.toFixed(0)} ms${last ? `, ${last.changed} pixels changed at the last` : ''}`,
             'Loading the network and computing…',
           ),
     )}`;

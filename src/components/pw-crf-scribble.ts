@@ -4,11 +4,12 @@
  * mean-field inference (fast path) spreads the labels along the photo's intensities.
  *
  * @attr src - URL of the photo (centre-cropped and resized to `working-size`).
- * @attr working-size - side of the square photo in pixels (default 64).
+ * @attr working-size - side of the square photo in pixels (default 128).
  * @fires pw-computed - `CustomEvent<{ ms: number; strokes: number }>` after each new result.
  *
- * Keyboard and touch-free alternative to drawing: the "preset strokes" button paints three
- * strokes at fixed places; "clear strokes" removes them all.
+ * Keyboard and touch-free alternative to drawing: the "preset strokes" button paints strokes
+ * aimed at the default photo (the cameraman: his coat, the sky, the grass); "clear strokes"
+ * removes them all.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { progressText, statusLine } from './templates';
@@ -18,12 +19,15 @@ import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { drawTensor } from '../lib/browser/image';
 import {
+  CpuMeanField,
   DEFAULT_CRF_PARAMS,
+  prepareCpuKernels,
   scribbleUnary,
   strokesToLabelMap,
   type ScribbleDab,
 } from '../lib/crf/index';
-import { meanFieldFigure } from '../lib/crf-figure';
+import { cpuFigureTensors, cpuProblemData, meanFieldFigure } from '../lib/crf-figure';
+import { crfPathForBackend } from './pw-crf-scene';
 import { type CrfSlider, crfSliderStyles, pauseForInput, renderCrfSlider } from './crf-sliders';
 import './pw-tensor-view';
 
@@ -43,17 +47,29 @@ const SLIDERS: readonly CrfSlider[] = [
   { key: 'iterations', label: 'Iterations', min: 0, max: 20, step: 1 },
 ];
 
-/** Three horizontal strokes (top, middle, bottom) in the first three colours, for `side`. */
+/**
+ * Strokes aimed at the cameraman photo (the page's default), in fractions of the side: red
+ * down his dark coat and across his hair, blue along the sky, green across the grass.
+ */
+const PRESET_LINES: readonly (readonly [number, number, number, number, number])[] = [
+  [0.12, 0.55, 0.22, 0.9, 0],
+  [0.38, 0.2, 0.46, 0.18, 0],
+  [0.55, 0.1, 0.95, 0.12, 1],
+  [0.04, 0.1, 0.25, 0.08, 1],
+  [0.6, 0.72, 0.95, 0.88, 2],
+];
+
+/** The preset strokes (`PRESET_LINES`) as dabs for a `side`-pixel photo. */
 export function presetStrokes(side: number): ScribbleDab[] {
   const radius = Math.max(1.5, side / 40);
-  const line = (y: number, x0: number, x1: number, label: number) =>
+  return PRESET_LINES.flatMap(([x0, y0, x1, y1, label]) =>
     Array.from({ length: 9 }, (_, i) => ({
       x: side * (x0 + ((x1 - x0) * i) / 8),
-      y: side * y,
+      y: side * (y0 + ((y1 - y0) * i) / 8),
       radius,
       label,
-    }));
-  return [...line(0.1, 0.1, 0.9, 0), ...line(0.5, 0.4, 0.6, 1), ...line(0.9, 0.1, 0.9, 2)];
+    })),
+  );
 }
 
 interface ScribbleResult extends tf.TensorContainerObject {
@@ -136,7 +152,8 @@ export class PwCrfScribble extends LitElement {
   private readonly result = new TensorTaskController(this, {
     args: () => this.resultArgs(),
     task: async (args): Promise<ScribbleResult> => {
-      await pauseForInput(args, () => this.resultArgs());
+      const fast = crfPathForBackend() === 'typed-array';
+      await pauseForInput(args, () => this.resultArgs(), fast ? 0 : 250);
       const [photo, strokes, w1, thetaAlpha, thetaBeta, iterations] = args;
       const [h, w] = photo.shape;
       const map = strokesToLabelMap(strokes, h, w);
@@ -144,15 +161,24 @@ export class PwCrfScribble extends LitElement {
       const unary = scribbleUnary(labels, BRUSHES.length);
       labels.dispose();
       try {
-        const fig = meanFieldFigure(photo, unary, {
-          method: 'fast',
+        const params = {
           w1,
           thetaAlpha,
           thetaBeta,
           w2: this.w2,
           thetaGamma: this.thetaGamma,
           iterations,
-        });
+        };
+        let fig: { q: tf.Tensor3D; travel: tf.Tensor2D; settled: tf.Tensor2D };
+        if (crfPathForBackend() === 'typed-array') {
+          const data = await cpuProblemData(photo, unary);
+          const kernels = prepareCpuKernels(data.rgb, h, w, params);
+          const run = new CpuMeanField(kernels, data.unary, data.labels, params);
+          run.goTo(iterations);
+          fig = cpuFigureTensors(run);
+        } else {
+          fig = meanFieldFigure(photo, unary, { ...params, method: 'fast' });
+        }
         tf.dispose([fig.travel, fig.settled]);
         const confidence = tf.tidy(() => tf.max<tf.Tensor2D>(fig.q, -1));
         return { q: fig.q, confidence };
@@ -165,11 +191,11 @@ export class PwCrfScribble extends LitElement {
   constructor() {
     super();
     this.src = '';
-    this.workingSize = 64;
+    this.workingSize = 128;
     this.brush = 0;
-    this.strokes = presetStrokes(64);
+    this.strokes = presetStrokes(128);
     this.w1 = DEFAULT_CRF_PARAMS.w1;
-    // Narrower than the densecrf defaults: on a 64-pixel photo θα = 60 spans the whole image
+    // Narrower than the densecrf defaults: on a 128-pixel photo θα = 60 spans half the image
     // and the first stroke's label floods everything.
     this.thetaAlpha = 20;
     this.thetaBeta = 10;

@@ -8,6 +8,7 @@ import {
   initialMeanFieldState,
   meanFieldStep,
   prepareMeanField,
+  type CpuMeanField,
   type MeanFieldOptions,
   type MeanFieldTrace,
 } from './crf/index';
@@ -138,4 +139,60 @@ export function labelMapFrom(q: tf.Tensor3D, labels: readonly number[]): tf.Tens
     const classes: tf.Tensor = tf.tensor1d([...labels], 'int32');
     return tf.gather(classes, tf.argMax(q, -1)) as tf.Tensor2D;
   });
+}
+
+/** An image and unary read back for the typed-array path (crf/mean-field-cpu.ts). */
+export interface CpuProblemData {
+  /** `[H * W * 3]` RGB in [0, 1]. */
+  readonly rgb: Float32Array;
+  /** `[H * W * L]` nats. */
+  readonly unary: Float32Array;
+  readonly height: number;
+  readonly width: number;
+  readonly labels: number;
+}
+
+/**
+ * Reads `image` (`[H, W, 3]`) and `unary` (`[H, W, L]`) back to JavaScript (asynchronously, so
+ * a GPU backend does not stall) for the typed-array mean field. The inputs stay the caller's.
+ */
+export async function cpuProblemData(
+  image: tf.Tensor3D,
+  unary: tf.Tensor3D,
+): Promise<CpuProblemData> {
+  expectRank('image', image.shape, 3, '[H, W, 3]');
+  expectRank('unary', unary.shape, 3, '[H, W, L]');
+  const [height, width] = image.shape;
+  if (unary.shape[0] !== height || unary.shape[1] !== width) {
+    invalid(
+      'unary shape',
+      `[${unary.shape.join(', ')}]`,
+      `[${height}, ${width}, L] like the image`,
+    );
+  }
+  const [rgb, u] = await Promise.all([image.data(), unary.data()]);
+  return {
+    rgb: Float32Array.from(rgb),
+    unary: Float32Array.from(u),
+    height,
+    width,
+    labels: unary.shape[2],
+  };
+}
+
+/**
+ * The typed-array run's current state as the figure's tensors (caller disposes): marginals
+ * `[H, W, L]`, probability travel and last label change `[H, W]`.
+ */
+export function cpuFigureTensors(run: CpuMeanField): {
+  q: tf.Tensor3D;
+  travel: tf.Tensor2D;
+  settled: tf.Tensor2D;
+} {
+  const { height: h, width: w } = run.kernels;
+  return {
+    q: tf.tensor3d(run.q.slice(), [h, w, run.numLabels]),
+    travel: tf.tensor2d(run.travel.slice(), [h, w]),
+    settled: tf.tensor2d(run.settled.slice(), [h, w]),
+  };
 }

@@ -1,5 +1,11 @@
 /** Dense CRF (Kraehenbuehl & Koltun 2011): parameters, unaries, filters and mean-field inference. */
-export { DEFAULT_CRF_PARAMS, resolveCrfParams, type CrfParams } from './params';
+export {
+  DEFAULT_CRF_PARAMS,
+  REFERENCE_CRF_PARAMS,
+  TUNED_CRF_PARAMS,
+  resolveCrfParams,
+  type CrfParams,
+} from './params';
 export { unaryFromLogits, probabilitiesFromUnary } from './unary';
 export {
   scribbleUnary,
@@ -38,3 +44,13 @@ export {
   type MeanFieldState,
   type MeanFieldTrace,
 } from './meanField';
+export { buildLatticePlan, LatticeFilter, LATTICE_TAPS, type LatticePlan } from './lattice-cpu';
+export {
+  prepareCpuKernels,
+  CpuMeanField,
+  runCpuMeanField,
+  MAX_CPU_SIDE,
+  type CpuCrfKernels,
+  type CpuCrfMethod,
+  type CpuTracePoint,
+} from './mean-field-cpu';

@@ -9,8 +9,13 @@
  *
  *   F(Q) = (1/N) sum_i sum_l Q_i(l) [U_i(l) + P_i(l)/2 + ln Q_i(l)] = (KL(Q || P) - ln Z) / N,
  *
- * in nats; exact updates never raise it when done one pixel at a time (parallel updates, as
- * here and in densecrf, usually but not always lower it).
+ * in nats. Updating one pixel at a time never raises it only when the pairwise kernel is
+ * symmetric, as the paper's raw sums are. Neither holds by default here: per-pixel
+ * normalisation (as in densecrf) divides row i of the kernel by its own total, which makes it
+ * asymmetric, and all pixels update at once (as in densecrf). So F usually falls but may rise.
+ *
+ * This is the tfjs implementation (for GPUs); mean-field-cpu.ts computes the same over typed
+ * arrays, which is much faster on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { invalid, oneOf } from '../validate';
@@ -21,6 +26,7 @@ import { exactGaussianKernel, exactGaussianMessages, MAX_EXACT_KERNEL_PIXELS } f
 import { appearanceFeatures, checkImage } from './features';
 import { type CrfParams, resolveCrfParams } from './params';
 import { exactSpatialGaussianMessages, separableGaussianMessages } from './separableGaussian';
+import { MIN_KERNEL_TOTAL } from './mean-field-cpu';
 
 /**
  * 'exact': appearance messages over all N^2 pairs, smoothness by the untruncated separable sum
@@ -153,10 +159,12 @@ export function prepareMeanField(
   let smoothnessNorm: tf.Tensor3D | undefined;
   if (normalize) {
     const ones = tf.ones<tf.Rank.R3>([h, w, 1]);
-    if (appearance)
-      appearanceNorm = tf.tidy(() => tf.maximum<tf.Tensor3D>(appearanceMessages(ones), 1e-20));
-    if (params.w2 > 0)
-      smoothnessNorm = tf.tidy(() => tf.maximum<tf.Tensor3D>(smoothnessMessages(ones), 1e-20));
+    // A total below MIN_KERNEL_TOTAL is rounding noise (no similar neighbour; the self term is
+    // excluded): dividing by Infinity sends such a pixel no message, as mean-field-cpu.ts does.
+    const safe = (t: tf.Tensor3D) =>
+      tf.where(tf.greater(t, MIN_KERNEL_TOTAL), t, tf.fill(t.shape, Infinity)) as tf.Tensor3D;
+    if (appearance) appearanceNorm = tf.tidy(() => safe(appearanceMessages(ones)));
+    if (params.w2 > 0) smoothnessNorm = tf.tidy(() => safe(smoothnessMessages(ones)));
     ones.dispose();
     [appearanceNorm, smoothnessNorm].forEach((t) => t && owned.push(t));
   }

@@ -25,9 +25,11 @@ export interface CrfParams {
 }
 
 /**
- * Defaults of the reference densecrf v1 example (Kraehenbuehl's `dense_inference` demo):
- * smoothness sigma 3, weight 3; bilateral sigma_xy 60, sigma_rgb 20, weight 10; 10 iterations.
- * (See FACTS.md, "Dense CRF". pydensecrf's README uses sxy 80, srgb 13, compat 10 instead.)
+ * The reference densecrf v1 example's setting (Kraehenbuehl's densecrf 1.0,
+ * `examples/dense_inference.cpp`: `addPairwiseGaussian(3, 3, 3)`,
+ * `addPairwiseBilateral(60, 60, 20, 20, 20, im, 10)`, `map(10, ...)`): smoothness sigma 3,
+ * weight 3; bilateral sigma_xy 60, sigma_rgb 20, weight 10; 10 iterations. The library's
+ * defaults. (pydensecrf's README uses sxy 80, srgb 13, compat 10 instead.)
  */
 export const DEFAULT_CRF_PARAMS: CrfParams = Object.freeze({
   w1: 10,
@@ -58,3 +60,17 @@ export function resolveCrfParams(options: Partial<CrfParams> = {}): CrfParams {
     iterations: intInRange('iterations', p.iterations, 0, 100),
   };
 }
+
+/** The reference example's setting under its own name (the page's "reference defaults"). */
+export const REFERENCE_CRF_PARAMS: CrfParams = DEFAULT_CRF_PARAMS;
+
+/**
+ * The setting the pages start from: the best of a joint grid over w1, thetaAlpha and thetaBeta
+ * on 30 validation scenes (never the test scenes), `npm run eval:crf -- --dir ... --grid`;
+ * the sweep and its scores are in public/weights/eval.json (crfValidationSweep).
+ */
+export const TUNED_CRF_PARAMS: CrfParams = Object.freeze({
+  ...DEFAULT_CRF_PARAMS,
+  thetaAlpha: 30,
+  thetaBeta: 5,
+});

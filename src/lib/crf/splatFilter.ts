@@ -67,6 +67,11 @@ export interface SplatPlan {
   readonly taps: readonly number[];
   /** Multiplies every sliced value (so the composite kernel has the true kernel's scale). */
   readonly gain: number;
+  /**
+   * `[N]` each pixel's response to its own value, gain included, when the builder knows it
+   * (the permutohedral lattice, lattice-cpu.ts); else computed here from the blur.
+   */
+  readonly self?: Float32Array;
 }
 
 /** Entries summed per chunk in the splat. */
@@ -120,7 +125,7 @@ export function makeSplatFilter(plan: SplatPlan): SplatFilter {
     source = { index: Int32Array.from({ length: total }, (_, t) => t), zero: total };
   }
   const sliceWeight = plan.gain === 1 ? weight : weight.map((x) => x * plan.gain);
-  const self = selfResponse(plan, counts, sortedPixel);
+  const self = plan.self ?? selfResponse(plan, counts, sortedPixel);
 
   const tensors = {
     splatLevels: splatLevels.map((index) => tf.tensor1d(index, 'int32')),
