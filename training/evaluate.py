@@ -8,6 +8,7 @@ public/images/scenes) to DIR, for `npm run eval:crf -- --dir DIR`. --split valid
 instead scenes from the same generator and pools with their own seed (VALIDATION_SEED), never
 the test scenes, on which to tune the CRF.
 """
+
 import argparse
 import json
 import os
@@ -27,6 +28,7 @@ def read_bytes(path):
 def load_export(directory):
     """[(name, float32 array)] from a float16/uint8/float32 tfjs manifest."""
     import numpy as np
+
     with open(os.path.join(directory, 'model.json')) as f:
         manifest = json.load(f)['weightsManifest']
     out = []
@@ -51,11 +53,18 @@ def main():
     ap.add_argument('--weights', default=os.path.join(REPO, 'public', 'weights'))
     ap.add_argument('--scenes', type=int, default=500)
     ap.add_argument('--dump', metavar='DIR', help='write the scenes as PNGs to DIR and stop')
-    ap.add_argument('--logits', action='store_true',
-                    help='with --dump, also write FCN-8s logits as DIR/fcn8s-logits.f32 '
-                         '(float32, [scene, H, W, class]) for eval:crf')
-    ap.add_argument('--split', choices=['test', 'validation'], default='test',
-                    help='test: the held-out scenes of eval.json; validation: for tuning')
+    ap.add_argument(
+        '--logits',
+        action='store_true',
+        help='with --dump, also write FCN-8s logits as DIR/fcn8s-logits.f32 '
+        '(float32, [scene, H, W, class]) for eval:crf',
+    )
+    ap.add_argument(
+        '--split',
+        choices=['test', 'validation'],
+        default='test',
+        help='test: the held-out scenes of eval.json; validation: for tuning',
+    )
     args = ap.parse_args()
     import numpy as np
     import torch
@@ -66,8 +75,9 @@ def main():
     weights = load_export(args.weights)
     te_img, te_lab = load_fashion('t10k')
     seed = EVAL_SEED if args.split == 'test' else VALIDATION_SEED
-    xs, ys, which = make_scenes(seed, args.scenes, load_backgrounds(HELDOUT_BACKGROUNDS),
-                                te_img, te_lab, 128)
+    xs, ys, which = make_scenes(
+        seed, args.scenes, load_backgrounds(HELDOUT_BACKGROUNDS), te_img, te_lab, 128
+    )
     if args.dump:
         write_scenes(xs, ys, which, args.dump, args.scenes)
         if args.logits:
@@ -75,7 +85,7 @@ def main():
             x8 = np.round(xs * 255) / 255
             with torch.no_grad(), open(os.path.join(args.dump, 'fcn8s-logits.f32'), 'wb') as f:
                 for i in range(0, len(x8), 25):
-                    logits = reference_forward(weights, to_nchw(x8[i:i + 25]), '8s')
+                    logits = reference_forward(weights, to_nchw(x8[i : i + 25]), '8s')
                     f.write(logits.permute(0, 2, 3, 1).contiguous().numpy().astype('<f4').tobytes())
         print(f'wrote {args.scenes} {args.split} scenes (seed {seed}) to {args.dump}')
         return
@@ -92,8 +102,10 @@ def main():
         s = scores(h)
         r = reported.get(v)
         note = f'   (eval.json: {r["meanIU"]:.4f})' if r else ''
-        print(f'FCN-{v:>3}: mean IU {s["meanIU"]:.4f}  pixel acc {s["pixelAccuracy"]:.4f}  '
-              f'mean acc {s["meanAccuracy"]:.4f}{note}')
+        print(
+            f'FCN-{v:>3}: mean IU {s["meanIU"]:.4f}  pixel acc {s["pixelAccuracy"]:.4f}  '
+            f'mean acc {s["meanAccuracy"]:.4f}{note}'
+        )
 
 
 if __name__ == '__main__':

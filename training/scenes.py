@@ -3,6 +3,7 @@
 Everything here is deterministic given a numpy Generator, so a seed reproduces a scene exactly.
 Classes: 0 = background, 1..10 = Fashion-MNIST labels 0..9.
 """
+
 import gzip
 import os
 import struct
@@ -15,21 +16,44 @@ SKIMAGE_DIR = '/usr/lib/python3/dist-packages/skimage/data'
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STDLIB_DIR = os.path.join(REPO, 'node_modules', '@stdlib')
 
-CLASS_NAMES = ['background', 'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal',
-               'Shirt', 'Sneaker', 'Bag', 'Ankle boot']
+CLASS_NAMES = [
+    'background',
+    'T-shirt/top',
+    'Trouser',
+    'Pullover',
+    'Dress',
+    'Coat',
+    'Sandal',
+    'Shirt',
+    'Sneaker',
+    'Bag',
+    'Ankle boot',
+]
 
 # Training never sees the held-out photos; test scenes use only them (and the t10k objects).
 TRAIN_BACKGROUNDS = [
-    ('skimage', 'astronaut.png'), ('skimage', 'chelsea.png'), ('skimage', 'rocket.jpg'),
-    ('skimage', 'motorcycle_left.png'), ('skimage', 'brick.png'), ('skimage', 'grass.png'),
-    ('skimage', 'gravel.png'), ('skimage', 'camera.png'), ('skimage', 'coins.png'),
-    ('skimage', 'hubble_deep_field.jpg'), ('skimage', 'ihc.png'), ('skimage', 'retina.jpg'),
-    ('stdlib', 'nagasaki-boats'), ('stdlib', 'french-alpine-landscape'),
-    ('stdlib', 'locomotion-house-cat'), ('stdlib', 'airplane-from-above'),
+    ('skimage', 'astronaut.png'),
+    ('skimage', 'chelsea.png'),
+    ('skimage', 'rocket.jpg'),
+    ('skimage', 'motorcycle_left.png'),
+    ('skimage', 'brick.png'),
+    ('skimage', 'grass.png'),
+    ('skimage', 'gravel.png'),
+    ('skimage', 'camera.png'),
+    ('skimage', 'coins.png'),
+    ('skimage', 'hubble_deep_field.jpg'),
+    ('skimage', 'ihc.png'),
+    ('skimage', 'retina.jpg'),
+    ('stdlib', 'nagasaki-boats'),
+    ('stdlib', 'french-alpine-landscape'),
+    ('stdlib', 'locomotion-house-cat'),
+    ('stdlib', 'airplane-from-above'),
     ('stdlib', 'allium-oreophilum'),
 ]
 HELDOUT_BACKGROUNDS = [
-    ('stdlib', 'black-canyon'), ('stdlib', 'dust-bowl-home'), ('stdlib', 'acanthus-mollis'),
+    ('stdlib', 'black-canyon'),
+    ('stdlib', 'dust-bowl-home'),
+    ('stdlib', 'acanthus-mollis'),
     ('skimage', 'coffee.png'),
 ]
 
@@ -46,8 +70,9 @@ def load_backgrounds(entries, short_side=320):
     for source, name in entries:
         im = Image.open(background_path(source, name)).convert('RGB')
         s = short_side / min(im.size)
-        im = im.resize((max(128, round(im.size[0] * s)), max(128, round(im.size[1] * s))),
-                       Image.BILINEAR)
+        im = im.resize(
+            (max(128, round(im.size[0] * s)), max(128, round(im.size[1] * s))), Image.BILINEAR
+        )
         out.append(np.asarray(im, dtype=np.float32) / 255.0)
     return out
 
@@ -69,7 +94,7 @@ def random_crop(rng, photo, size):
     h, w, _ = photo.shape
     side = int(rng.integers(int(0.4 * min(h, w)), min(h, w) + 1))
     y, x = int(rng.integers(0, h - side + 1)), int(rng.integers(0, w - side + 1))
-    crop = photo[y:y + side, x:x + side]
+    crop = photo[y : y + side, x : x + side]
     im = Image.fromarray((crop * 255).astype(np.uint8)).resize((size, size), Image.BILINEAR)
     bg = np.asarray(im, dtype=np.float32) / 255.0
     if rng.random() < 0.5:
@@ -111,8 +136,8 @@ def make_scene(rng, photos, images, labels, size=128, n_objects=(2, 6), obj_size
         y = int(rng.integers(-s // 4, size - 3 * s // 4 + 1))
         x = int(rng.integers(-s // 4, size - 3 * s // 4 + 1))
         y0, x0, y1, x1 = max(y, 0), max(x, 0), min(y + s, size), min(x + s, size)
-        a = alpha[y0 - y:y1 - y, x0 - x:x1 - x, None]
-        img[y0:y1, x0:x1] = a * rgb[y0 - y:y1 - y, x0 - x:x1 - x] + (1 - a) * img[y0:y1, x0:x1]
+        a = alpha[y0 - y : y1 - y, x0 - x : x1 - x, None]
+        img[y0:y1, x0:x1] = a * rgb[y0 - y : y1 - y, x0 - x : x1 - x] + (1 - a) * img[y0:y1, x0:x1]
         lab[y0:y1, x0:x1][a[..., 0] > 0.5] = labels[k] + 1
     return img, lab, which
 
@@ -142,5 +167,5 @@ def make_patch(rng, photos, images, labels, size=32, p_background=0.12):
     y = int(rng.integers(0, size - s + 1))
     x = int(rng.integers(0, size - s + 1))
     a = alpha[..., None]
-    img[y:y + s, x:x + s] = a * rgb + (1 - a) * img[y:y + s, x:x + s]
+    img[y : y + s, x : x + s] = a * rgb + (1 - a) * img[y : y + s, x : x + s]
     return img, int(labels[k]) + 1
