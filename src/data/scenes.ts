@@ -6,76 +6,103 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PickerItem } from '../components/pw-image-picker';
 import { withBase } from '../lib/url';
+import * as z from 'zod/mini';
 
-export interface SceneEntry {
-  readonly id: string;
-  readonly image: string;
-  readonly label: string;
-  readonly background: string;
-  readonly classesPresent: readonly number[];
-}
+const SceneEntrySchema = z.looseObject({
+  id: z.string(),
+  image: z.string(),
+  label: z.string(),
+  background: z.string(),
+  classesPresent: z.array(z.int()),
+});
 
-export interface SceneIndex {
-  readonly size: number;
-  readonly classes: readonly string[];
-  readonly scenes: readonly SceneEntry[];
-}
+export const SceneIndexSchema = z.looseObject({
+  size: z.int().check(z.positive()),
+  classes: z.array(z.string()),
+  scenes: z.array(SceneEntrySchema),
+});
 
-/** One CRF setting of a sweep, scored on the sweep's scenes. */
-export interface EvalSweepSetting {
-  readonly name: string;
-  readonly meanIU: number;
-  readonly pixelAccuracy: number;
-}
+const PerClassSchema = z.array(z.nullable(z.number()));
 
-export interface EvalRow {
-  readonly variant: string;
+const EvalRowSchema = z.looseObject({
+  variant: z.string(),
   /** Display name, when the variant's own reads poorly (e.g. a tuned CRF). */
-  readonly label?: string;
+  label: z.optional(z.string()),
   /** CRF parameters of a CRF row. */
-  readonly crf?: Readonly<Record<string, unknown>>;
-
-  readonly weights?: string;
-  readonly pixelAccuracy: number;
-  readonly meanAccuracy: number;
-  readonly meanIU: number;
-  readonly frequencyWeightedIU?: number;
-  readonly perClassIU: readonly (number | null)[];
+  crf: z.optional(z.record(z.string(), z.unknown())),
+  weights: z.optional(z.string()),
+  pixelAccuracy: z.number(),
+  meanAccuracy: z.number(),
+  meanIU: z.number(),
+  frequencyWeightedIU: z.optional(z.number()),
+  perClassIU: PerClassSchema,
   /** Set when the row was computed on other scenes than the report's dataset. */
-  readonly scenes?: string;
+  scenes: z.optional(z.string()),
   /** FCN-8s on the same scenes as this row, for a fair comparison. */
-  readonly baseline8sOnSameScenes?: {
-    readonly meanIU: number;
-    readonly pixelAccuracy: number;
-    readonly perClassIU: readonly (number | null)[];
-  };
-}
+  baseline8sOnSameScenes: z.optional(
+    z.object({ meanIU: z.number(), pixelAccuracy: z.number(), perClassIU: PerClassSchema }),
+  ),
+});
 
-export interface EvalReport {
-  readonly dataset: {
-    readonly name: string;
-    readonly scenes: number;
-    readonly size: number;
-    readonly classes: readonly string[];
-  };
-  readonly rows: readonly EvalRow[];
-  readonly classifierAccuracy?: number;
-  /** The CRF's parameter sweep: one parameter at a time around the defaults. */
-  readonly crfSweep?: {
-    readonly scenes: number;
-    readonly fcn8sMeanIU: number;
-    readonly settings: readonly EvalSweepSetting[];
-  };
-}
+/** The joint CRF grid `eval:crf --grid` scores on validation scenes (never test scenes). */
+const ValidationSweepSchema = z.looseObject({
+  scenes: z.string(),
+  fcn8sMeanIU: z.number(),
+  settings: z.array(
+    z.looseObject({
+      w1: z.number(),
+      thetaAlpha: z.number(),
+      thetaBeta: z.number(),
+      meanIU: z.number(),
+    }),
+  ),
+  producedBy: z.optional(z.string()),
+});
 
-function readJson<T>(relative: string): T | undefined {
+export const EvalReportSchema = z.looseObject({
+  dataset: z.looseObject({
+    name: z.string(),
+    scenes: z.int(),
+    size: z.int(),
+    classes: z.array(z.string()),
+  }),
+  rows: z.array(EvalRowSchema),
+  classifierAccuracy: z.optional(z.number()),
+  crfValidationSweep: z.optional(ValidationSweepSchema),
+});
+
+export type SceneEntry = z.infer<typeof SceneEntrySchema>;
+export type SceneIndex = z.infer<typeof SceneIndexSchema>;
+export type EvalRow = z.infer<typeof EvalRowSchema>;
+export type ValidationSweep = z.infer<typeof ValidationSweepSchema>;
+export type EvalReport = z.infer<typeof EvalReportSchema>;
+
+/**
+ * Reads and checks `public/<relative>` against its schema; absent file: undefined. A file that
+ * does not match fails the build with the file, the field and what was wrong.
+ */
+export function readChecked<T>(relative: string, schema: z.ZodMiniType<T>): T | undefined {
   // Relative to the project root: Astro runs builds there, and bundling moves this module.
   const path = join(process.cwd(), 'public', relative);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+  if (!existsSync(path)) return undefined;
+  const parsed = schema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `invalid public/${relative}: ${issue?.path.join('.') || '(top level)'}: ${issue?.message ?? 'bad value'}`,
+    );
+  }
+  return parsed.data;
 }
 
-export const SCENES: SceneIndex | undefined = readJson<SceneIndex>('images/scenes/index.json');
-export const EVAL_REPORT: EvalReport | undefined = readJson<EvalReport>('weights/eval.json');
+export const SCENES: SceneIndex | undefined = readChecked(
+  'images/scenes/index.json',
+  SceneIndexSchema,
+);
+export const EVAL_REPORT: EvalReport | undefined = readChecked(
+  'weights/eval.json',
+  EvalReportSchema,
+);
 
 export function sceneUrl(scene: SceneEntry): string {
   return withBase(`images/scenes/${scene.image}`);
