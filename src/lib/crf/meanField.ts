@@ -162,7 +162,11 @@ export function prepareMeanField(
     // A total below MIN_KERNEL_TOTAL is rounding noise (no similar neighbour; the self term is
     // excluded): dividing by Infinity sends such a pixel no message, as mean-field-cpu.ts does.
     const safe = (t: tf.Tensor3D) =>
-      tf.where(tf.greater(t, MIN_KERNEL_TOTAL), t, tf.fill(t.shape, Infinity)) as tf.Tensor3D;
+      tf.where<tf.Tensor3D>(
+        tf.greater(t, MIN_KERNEL_TOTAL),
+        t,
+        tf.fill<tf.Rank.R3>(t.shape, Infinity),
+      );
     if (appearance) appearanceNorm = tf.tidy(() => safe(appearanceMessages(ones)));
     if (params.w2 > 0) smoothnessNorm = tf.tidy(() => safe(smoothnessMessages(ones)));
     ones.dispose();
