@@ -238,7 +238,7 @@ describe('overview figure and shared readouts', () => {
     expect(Math.abs(shown - expected * 100)).toBeLessThanOrEqual(0.051);
 
     // A photo has no ground truth: neither the panel nor the score is shown.
-    await page.locator('pw-image-picker button.thumb').last().click();
+    await page.locator('pw-image-picker[for="overview-demo"] button.thumb').last().click();
     await waitForIdle(page);
     await expect.poll(() => truth.count()).toBe(0);
     expect(await explorer.locator('.score').count()).toBe(0);
