@@ -11,7 +11,8 @@ const baseUrl = inject('baseUrl');
  * Output canvas of the pooling element as a data URL, once it has drawn pool size `size`
  * (with the given stride and mode).
  */
-async function pooledCanvas(page: Page, size: number, stride = 2, mode = 'max'): Promise<string> {
+/** The pooling figure opens at size 4, stride 4 (src/pages/pooling.astro). */
+async function pooledCanvas(page: Page, size: number, stride = 4, mode = 'max'): Promise<string> {
   await page.waitForFunction(
     (shown) => {
       const el = document.querySelector('pw-max-pool');
@@ -81,13 +82,13 @@ describe('with WebGL (SwiftShader)', () => {
     const { page, context, consoleErrors } = await openPage(browser, `${baseUrl}/pooling/`);
     await waitForBackend(page);
     const slider = page.locator('pw-max-pool input.size');
-    const before = await pooledCanvas(page, 2);
+    const before = await pooledCanvas(page, 4);
     await waitForIdle(page);
     const baseline = await numTensors(page);
 
     await slider.focus();
     await page.keyboard.press('ArrowRight');
-    const after = await pooledCanvas(page, 3);
+    const after = await pooledCanvas(page, 5);
     expect(after).not.toBe(before);
 
     let direction = 'ArrowRight';
@@ -103,12 +104,12 @@ describe('with WebGL (SwiftShader)', () => {
     const beforeStride = await pooledCanvas(page, size);
     await page.locator('pw-max-pool input.stride').focus();
     await page.keyboard.press('ArrowRight');
-    const afterStride = await pooledCanvas(page, size, 3);
+    const afterStride = await pooledCanvas(page, size, 5);
     expect(afterStride).not.toBe(beforeStride);
     await page.locator('pw-max-pool input[value=average]').check();
-    expect(await pooledCanvas(page, size, 3, 'average')).not.toBe(afterStride);
+    expect(await pooledCanvas(page, size, 5, 'average')).not.toBe(afterStride);
     await page.locator('pw-max-pool input[value=max]').check();
-    await pooledCanvas(page, size, 3, 'max');
+    await pooledCanvas(page, size, 5, 'max');
 
     await waitForIdle(page);
     const final = await numTensors(page);
@@ -162,10 +163,10 @@ describe('without WebGL', () => {
       .poll(() => page.locator('pw-backend-status .notice').textContent())
       .toMatch(/WebGL is not available|Neither WebGL/);
 
-    const before = await pooledCanvas(page, 2);
+    const before = await pooledCanvas(page, 4);
     await page.locator('pw-max-pool input.size').focus();
     await page.keyboard.press('ArrowRight');
-    expect(await pooledCanvas(page, 3)).not.toBe(before);
+    expect(await pooledCanvas(page, 5)).not.toBe(before);
     expect(consoleErrors).toEqual([]);
     await context.close();
   });
