@@ -318,7 +318,8 @@ export class PwNetwork extends LitElement {
     return { box, width, height, wide };
   }
 
-  private nodeText(name: string, layer: NetworkLayer | undefined, b: Box, wide: boolean) {
+  /** What a node box shows: its text lines, and the parameter count set apart when it fits. */
+  private nodeLines(name: string, layer: NetworkLayer | undefined, b: Box, wide: boolean) {
     const shape = layer ? layer.shape : [this.size, this.size, 3];
     const meta = layer ? `s${layer.stride} rf${layer.field}` : 'RGB';
     const params = layer ? short(layer.params) : '';
@@ -328,6 +329,12 @@ export class PwNetwork extends LitElement {
       : narrow
         ? [name, shapeText(shape), meta]
         : [name, `${shapeText(shape)} ${meta}`];
+    const aside = !wide && !narrow && params ? params : '';
+    return { lines, aside, narrow };
+  }
+
+  private nodeText(name: string, layer: NetworkLayer | undefined, b: Box, wide: boolean) {
+    const { lines, aside: params, narrow } = this.nodeLines(name, layer, b, wide);
     const lh = wide ? 13 : narrow ? 11.5 : 14;
     const top = b.y + (b.h - lh * lines.length) / 2 + lh * 0.75;
     return svg`${lines.map(
@@ -371,9 +378,12 @@ export class PwNetwork extends LitElement {
     const nodeMarks = nodes.map(({ name, layer }) => {
       const b = box(name);
       const selected = name === this.selected;
+      // The accessible name starts with the box's own visible text (WCAG 2.5.3), then spells it out.
+      const { lines, aside } = this.nodeLines(name, layer, b, wide);
+      const visible = [...lines, aside].filter((t) => t !== '').join(' ');
       const label = layer
-        ? `${name}: ${OP_TEXT[layer.op]}; output ${layer.shape.join(' by ')}; stride ${layer.stride}; receptive field ${layer.field} pixels; ${layer.params} parameters${on(layer) ? '' : `; not in FCN-${this.variant}`}`
-        : `input image, ${this.size} by ${this.size} by 3`;
+        ? `${visible}: ${OP_TEXT[layer.op]}; output ${layer.shape.join(' by ')}; stride ${layer.stride}; receptive field ${layer.field} pixels; ${layer.params} parameters${on(layer) ? '' : `; not in FCN-${this.variant}`}`
+        : `${visible}: input image, ${this.size} by ${this.size} by 3`;
       return svg`<g class=${`node kind-${layer?.op ?? 'input'} ${on(layer) ? 'on' : 'off'} ${selected ? 'selected' : ''}`}
         data-node=${name} role="button" tabindex=${name === tabbed ? 0 : -1}
         aria-pressed=${selected ? 'true' : 'false'} aria-label=${label}
@@ -483,7 +493,7 @@ export class PwNetwork extends LitElement {
       </div>
       ${
         shown && maps
-          ? html`<h4>Feature maps of ${this.selected}</h4>
+          ? html`<p class="maps-title">Feature maps of ${this.selected}</p>
               <pw-feature-grid .layers=${featureLayers} layer=${this.selected}></pw-feature-grid>`
           : nothing
       }
