@@ -26,6 +26,61 @@ const CALIBRATION_SAMPLES = 32;
 /** Blur taps along each lattice axis. */
 export const LATTICE_TAPS: readonly number[] = [0.5, 1, 0.5];
 
+/**
+ * Vertex ids of integer keys (exact in a double, below 2^53) in insertion order: open
+ * addressing with linear probing over typed arrays, no per-key allocation.
+ */
+class KeyTable {
+  size = 0;
+  private readonly keys: Float64Array;
+  private readonly ids: Int32Array;
+  private readonly mask: number;
+
+  /** @param capacity most keys it will hold. */
+  constructor(capacity: number) {
+    let slots = 16;
+    while (slots < 2 * capacity) slots *= 2;
+    this.keys = new Float64Array(slots);
+    this.ids = new Int32Array(slots).fill(-1);
+    this.mask = slots - 1;
+  }
+
+  private slot(key: number): number {
+    // Mix the key's low and high 32 bits.
+    const hi = Math.floor(key / 4294967296);
+    const h = Math.imul((key >>> 0) ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+    return (h ^ (h >>> 15)) & this.mask;
+  }
+
+  /** The key's id, a new one (the current size) if it is not there yet. */
+  insert(key: number): number {
+    const { keys, ids, mask } = this;
+    let at = this.slot(key);
+    for (;;) {
+      const id = ids[at] as number;
+      if (id < 0) {
+        keys[at] = key;
+        ids[at] = this.size;
+        return this.size++;
+      }
+      if (keys[at] === key) return id;
+      at = (at + 1) & mask;
+    }
+  }
+
+  /** The key's id, or `missing`. */
+  find(key: number, missing: number): number {
+    const { keys, ids, mask } = this;
+    let at = this.slot(key);
+    for (;;) {
+      const id = ids[at] as number;
+      if (id < 0) return missing;
+      if (keys[at] === key) return id;
+      at = (at + 1) & mask;
+    }
+  }
+}
+
 /** A lattice built for one image and one (thetaAlpha, thetaBeta); plain arrays only. */
 export interface LatticePlan {
   readonly numPixels: number;
@@ -136,21 +191,25 @@ export function buildLatticePlan(f: ArrayLike<number>, n: number, d: number): La
   if (radix.reduce((a, b) => a * b, 1) > Number.MAX_SAFE_INTEGER) {
     invalid('lattice extent', radix.join(' x '), 'a smaller product: larger thetas');
   }
-  const keyOf = (read: (j: number) => number): number => {
-    let key = 0;
-    for (let j = 0; j < d; j++) key = key * (radix[j] ?? 1) + read(j) - (low[j] ?? 0) + d1;
-    return key;
-  };
-  const vertexOf = new Map<number, number>();
-  const coords: number[] = [];
+  // place[j]: the key's step per unit of coordinate j. The key is linear in the coordinates,
+  // so a neighbour's key is the vertex's key plus a fixed offset per axis (the padding keeps
+  // neighbours' coordinates inside the ranges).
+  const place = new Float64Array(d);
+  for (let j = d - 1, p = 1; j >= 0; j--) {
+    place[j] = p;
+    p *= radix[j] ?? 1;
+  }
+  let origin = 0;
+  for (let j = 0; j < d; j++) origin += (d1 - (low[j] ?? 0)) * (place[j] as number);
+  const table = new KeyTable(n * d1);
+  const vertexKey = new Float64Array(Math.min(n * d1, MAX_LATTICE_VERTICES));
   const vertex = new Int32Array(n * d1);
   for (let e = 0; e < n * d1; e++) {
-    const key = keyOf((j) => keys[e * d + j] ?? 0);
-    let v = vertexOf.get(key);
-    if (v === undefined) {
-      v = vertexOf.size;
-      vertexOf.set(key, v);
-      for (let j = 0; j < d; j++) coords.push(keys[e * d + j] ?? 0);
+    let key = origin;
+    for (let j = 0; j < d; j++) key += (keys[e * d + j] as number) * (place[j] as number);
+    const before = table.size;
+    const v = table.insert(key);
+    if (table.size > before) {
       if (v >= MAX_LATTICE_VERTICES) {
         invalid(
           'permutohedral lattice vertices',
@@ -158,22 +217,24 @@ export function buildLatticePlan(f: ArrayLike<number>, n: number, d: number): La
           'fewer: a smaller image or larger thetas',
         );
       }
+      vertexKey[v] = key;
     }
     vertex[e] = v;
   }
-  const m = vertexOf.size;
+  const m = table.size;
 
   // Blur along each of the D + 1 lattice axes: the neighbours of x along axis a are
   // x +- (1, ..., 1, -D, 1, ..., 1) (-D at a; along axis D only the ones).
   const neighbours = new Int32Array(d1 * m * 3);
   for (let a = 0; a < d1; a++) {
+    let step = 0;
+    for (let j = 0; j < d; j++) step += (j === a ? -d : 1) * (place[j] as number);
     for (let v = 0; v < m; v++) {
       const at = (a * m + v) * 3;
+      const key = vertexKey[v] as number;
+      neighbours[at] = table.find(key - step, m);
       neighbours[at + 1] = v;
-      neighbours[at] =
-        vertexOf.get(keyOf((j) => (coords[v * d + j] ?? 0) - (j === a ? -d : 1))) ?? m;
-      neighbours[at + 2] =
-        vertexOf.get(keyOf((j) => (coords[v * d + j] ?? 0) + (j === a ? -d : 1))) ?? m;
+      neighbours[at + 2] = table.find(key + step, m);
     }
   }
 
@@ -238,7 +299,9 @@ function selfResponse(
         const wr2 = weight[i * d1 + r2] ?? 0;
         if (wr2 === 0) continue;
         const v = vertex[i * d1 + r2] ?? 0;
-        const [lo, hi, sign] = r2 >= r ? [d - r2, d - r, 1] : [d - r, d - r2, -1];
+        const sign = r2 >= r ? 1 : -1;
+        const lo = d - Math.max(r, r2);
+        const hi = d - Math.min(r, r2);
         for (let a = 0; a < d1; a++) {
           const k = ranks[i * d1 + a] ?? 0;
           steps[a] = k > lo && k <= hi ? sign : 0;

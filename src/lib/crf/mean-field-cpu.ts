@@ -303,6 +303,8 @@ export class CpuMeanField {
   /** `[N * L]` ln Q of the current Q. */
   private readonly logQ: Float32Array;
   private readonly snapshots: Snapshot[] = [];
+  /** `[L]` one pixel's exp(a - max) during `step`. */
+  private readonly scratch: Float64Array;
 
   readonly w1: number;
   readonly w2: number;
@@ -345,6 +347,7 @@ export class CpuMeanField {
     this.appearance = new Float32Array(n * labels);
     this.smoothness = new Float32Array(n * labels);
     this.logQ = new Float32Array(n * labels);
+    this.scratch = new Float64Array(labels);
     this.travel = new Float32Array(n);
     this.settled = new Float32Array(n);
     this.reset();
@@ -368,6 +371,7 @@ export class CpuMeanField {
   /** One parallel update Q <- softmax(-U - P(Q)) and the messages of the new Q. */
   step(): void {
     const { numPixels: n, numLabels: c, q, logQ, pairwise, unary, travel, settled } = this;
+    const scratch = this.scratch;
     const t = this.iteration + 1;
     let changed = 0;
     for (let i = 0; i < n; i++) {
@@ -381,15 +385,20 @@ export class CpuMeanField {
         logQ[k] = a;
         if (a > max) max = a;
       }
+      // One exp per label: p = exp(a - max) / z, ln p = a - max - ln z.
       let z = 0;
-      for (let k = at; k < end; k++) z += Math.exp((logQ[k] as number) - max);
+      for (let k = at; k < end; k++) {
+        const e = Math.exp((logQ[k] as number) - max);
+        scratch[k - at] = e;
+        z += e;
+      }
       const shift = max + Math.log(z);
+      const invZ = 1 / z;
       let after = at;
       let moved = 0;
       for (let k = at; k < end; k++) {
-        const lq = (logQ[k] as number) - shift;
-        const p = Math.exp(lq);
-        logQ[k] = lq;
+        const p = (scratch[k - at] as number) * invZ;
+        logQ[k] = (logQ[k] as number) - shift;
         moved += Math.abs(p - (q[k] as number));
         q[k] = p;
         if (p > (q[after] as number)) after = k;
