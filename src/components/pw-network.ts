@@ -93,6 +93,10 @@ export class PwNetwork extends LitElement {
   static override styles = [
     elementStyles,
     css`
+      .maps-title {
+        margin: 1rem 0 0.4rem;
+        font-weight: 600;
+      }
       :host {
         /* Wider than the text column where the viewport allows: the horizontal diagram needs it. */
         --pw-network-width: min(64rem, calc(100vw - 2rem));

@@ -77,6 +77,10 @@ export class PwSkipFusion extends LitElement {
   static override styles = [
     elementStyles,
     css`
+      .streams-title {
+        margin: 1rem 0 0.4rem;
+        font-weight: 600;
+      }
       :host {
         container-type: inline-size;
       }
@@ -384,7 +388,9 @@ export class PwSkipFusion extends LitElement {
                   </div>`,
               )}
             </div>
-            <h3>FCN-${this.variant}’s streams for “${FCN_CLASSES[c] ?? ''}”, one colour scale</h3>
+            <p class="streams-title">
+              FCN-${this.variant}’s streams for “${FCN_CLASSES[c] ?? ''}”, one colour scale
+            </p>
             <div class="streams">
               ${STREAMS_OF[this.variant].map(
                 (name) =>

@@ -81,9 +81,10 @@ export class PwTconvMechanism extends LitElement {
         grid-template-columns: repeat(auto-fit, minmax(min(100%, 18rem), 1fr));
         gap: 1rem;
       }
-      h4 {
+      .view-title {
         margin: 0 0 0.25rem;
         font-size: 0.95rem;
+        font-weight: 600;
       }
       svg {
         display: block;
@@ -293,7 +294,7 @@ export class PwTconvMechanism extends LitElement {
       </div>
       <div class="views">
         <figure>
-          <h4>Scatter: each input value stamps x·w on the output</h4>
+          <p class="view-title">Scatter: each input value stamps x·w on the output</p>
           <svg
             class="scatter"
             viewBox="0 0 ${scatterW} ${scatterH}"
@@ -309,7 +310,7 @@ export class PwTconvMechanism extends LitElement {
           </figcaption>
         </figure>
         <figure>
-          <h4>Gather: zeros in, flip the kernel, ordinary convolution</h4>
+          <p class="view-title">Gather: zeros in, flip the kernel, ordinary convolution</p>
           <svg
             class="gather"
             viewBox="0 0 ${gatherW} ${gatherH}"
