@@ -382,7 +382,7 @@ export class PwNetwork extends LitElement {
     const nodeMarks = nodes.map(({ name, layer }) => {
       const b = box(name);
       const selected = name === this.selected;
-      // The accessible name starts with the box's own visible text (WCAG 2.5.3), then spells it out.
+      // The accessible name is the box's own visible text (WCAG 2.5.3); the description spells it out.
       const { lines, aside } = this.nodeLines(name, layer, b, wide);
       const visible = [...lines, aside].filter((t) => t !== '').join(' ');
       const label = layer
@@ -390,7 +390,7 @@ export class PwNetwork extends LitElement {
         : `${visible}: input image, ${this.size} by ${this.size} by 3`;
       return svg`<g class=${`node kind-${layer?.op ?? 'input'} ${on(layer) ? 'on' : 'off'} ${selected ? 'selected' : ''}`}
         data-node=${name} role="button" tabindex=${name === tabbed ? 0 : -1}
-        aria-pressed=${selected ? 'true' : 'false'} aria-label=${label}
+        aria-pressed=${selected ? 'true' : 'false'} aria-description=${label}
         @click=${() => this.select(name)}>
         <rect x=${b.x} y=${b.y} width=${b.w} height=${b.h} rx="4"></rect>
         ${this.nodeText(name, layer, b, wide)}

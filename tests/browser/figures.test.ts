@@ -229,7 +229,7 @@ describe('<pw-network>', () => {
             []),
         ].map((g) => ({
           name: g.getAttribute('data-node') ?? '',
-          label: g.getAttribute('aria-label') ?? '',
+          label: g.getAttribute('aria-description') ?? '',
           on: g.classList.contains('on'),
           selected: g.getAttribute('aria-pressed') === 'true',
         })),
