@@ -1,7 +1,14 @@
 """Re-evaluates a shipped export (model.json + shard, dequantized) on the held-out scenes and
 prints mean IU / pixel accuracy per variant; compares with eval.json when present.
 
-  /usr/bin/python3 training/evaluate.py [--weights public/weights] [--scenes 500]
+  /usr/bin/python3 training/evaluate.py [--weights public/weights] [--scenes 500] [--write]
+
+It also scores the size bands (scenes whose objects all fall in one size band), the uint8
+classifier (classifier/model.json) and the reproduction sample (the first committed scenes).
+With --write it puts those numbers, all computed from the shipped files alone, into eval.json
+(rows 32s/16s/8s, sizeBands, reproduction, classifier accuracy); other keys (training,
+quantization, CRF rows) stay as they are. Without --write it exits 1 when a recomputed FCN row
+differs from eval.json by more than --tolerance (mean IU).
 
 With --dump DIR it only writes those held-out scenes (image + label PNGs + index.json, as in
 public/images/scenes) to DIR, for `npm run eval:crf -- --dir DIR`. --split validation dumps
@@ -16,8 +23,6 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# Seed of the validation scenes (the test scenes use export.EVAL_SEED).
-VALIDATION_SEED = 31337
 
 
 def read_bytes(path):
@@ -65,10 +70,22 @@ def main():
         default='test',
         help='test: the held-out scenes of eval.json; validation: for tuning',
     )
+    ap.add_argument('--write', action='store_true', help='update eval.json (see above)')
+    ap.add_argument('--tolerance', type=float, default=1e-3)
+    ap.add_argument('--band-scenes', type=int, default=200)
     args = ap.parse_args()
     import numpy as np
     import torch
-    from export import EVAL_SEED, evaluate, reference_forward, scores, to_nchw, write_scenes
+    from export import (
+        CLASSIFIER_DIR,
+        EVAL_SEED,
+        VALIDATION_SEED,
+        classifier_test_patches,
+        reference_forward,
+        shipped_scores,
+        to_nchw,
+        write_scenes,
+    )
     from scenes import HELDOUT_BACKGROUNDS, load_backgrounds, load_fashion, make_scenes
 
     torch.set_num_threads(1)
@@ -90,22 +107,56 @@ def main():
         print(f'wrote {args.scenes} {args.split} scenes (seed {seed}) to {args.dump}')
         return
     xs = np.round(xs * 255) / 255
-    hists = evaluate(lambda x, v: reference_forward(weights, x, v), xs, ys)
     report_path = os.path.join(args.weights, 'eval.json')
     report = {'rows': []}
     if os.path.exists(report_path):
         with open(report_path) as f:
             report = json.load(f)
+    photos = load_backgrounds(HELDOUT_BACKGROUNDS)
+    clf_test = classifier_test_patches(
+        report.get('classifierTest', {}).get('patches', 3000), photos, te_img, te_lab
+    )
+    cfg = dict(band_scenes=args.band_scenes, public_scenes=args.scenes)
+    clf_dir = os.path.join(args.weights, CLASSIFIER_DIR)
+    shipped = shipped_scores(
+        weights,
+        load_export(clf_dir) if os.path.exists(os.path.join(clf_dir, 'model.json')) else None,
+        clf_test,
+        xs,
+        ys,
+        photos,
+        te_img,
+        te_lab,
+        cfg,
+        print,
+        seed,
+    )
     reported = {r['variant']: r for r in report['rows']}
-    print(f'{args.scenes} held-out scenes, weights {args.weights}')
-    for v, h in hists.items():
-        s = scores(h)
+    print(f'{args.scenes} held-out scenes ({args.split}), weights {args.weights}')
+    worst = 0.0
+    for v, s in shipped['rows'].items():
         r = reported.get(v)
         note = f'   (eval.json: {r["meanIU"]:.4f})' if r else ''
+        if r:
+            worst = max(worst, abs(r['meanIU'] - s['meanIU']))
         print(
             f'FCN-{v:>3}: mean IU {s["meanIU"]:.4f}  pixel acc {s["pixelAccuracy"]:.4f}  '
             f'mean acc {s["meanAccuracy"]:.4f}{note}'
         )
+    if args.write:
+        if args.split != 'test' or args.scenes != report.get('dataset', {}).get('scenes', 500):
+            sys.exit("--write needs the test split and the report's scene count")
+        for r in report['rows']:
+            r.update(shipped['rows'].get(r['variant'], {}))
+        report['sizeBands'] = shipped['sizeBands']
+        report['reproduction'] = shipped['reproduction']
+        if shipped['classifier']:
+            report.setdefault('classifier', {}).update(shipped['classifier'])
+        with open(report_path, 'w') as f:
+            json.dump(report, f, indent=1)
+        print(f'wrote {report_path}')
+    elif args.split == 'test' and worst > args.tolerance:
+        sys.exit(f'eval.json differs from the shipped weights by {worst:.4f} mean IU')
 
 
 if __name__ == '__main__':

@@ -14,11 +14,15 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from model import BLOCKS, NUM_CLASSES, fixed_upsample
-from scenes import CLASS_NAMES, HELDOUT_BACKGROUNDS, make_scenes
+from model import BLOCKS, FCN, NUM_CLASSES, fixed_upsample
+from scenes import CLASS_NAMES, HELDOUT_BACKGROUNDS, SIZE_BANDS, make_patch, make_scenes
 
 EVAL_SEED = 20260
+# Validation scenes (model selection, CRF tuning): same generator, own seed; never test scenes.
+VALIDATION_SEED = 31337
 GOLDEN_SEED = 777
+REPRODUCTION_SCENES = 12
+CLASSIFIER_TEST_SEED = 12345
 SHARD = 'group1-shard1of1.bin'
 
 
@@ -176,6 +180,72 @@ def architecture():
     )
 
 
+CLASSIFIER_DIR = 'classifier'
+CLASSIFIER_TENSORS = [
+    f'{n}/{p}' for blk in BLOCKS for n, _, _ in blk for p in ('kernel', 'bias')
+] + [f'{n}/{p}' for n in ('fc6', 'fc7', 'score_fr') for p in ('kernel', 'bias')]
+
+
+def quantize_uint8(a):
+    """tfjs uint8 affine quantization of one tensor: value = min + scale * q, q in 0..255."""
+    lo, hi = float(a.min()), float(a.max())
+    scale = (hi - lo) / 255 if hi > lo else 1.0
+    q = np.clip(np.round((a - lo) / scale), 0, 255).astype(np.uint8)
+    return q, lo, scale
+
+
+def write_classifier(weights, out, info):
+    """The convolutionalized classifier (conv1_1 .. score_fr, BatchNorm folded), uint8, in a
+    tfjs manifest under out/classifier/. Returns (dequantized weights, bytes)."""
+    d = os.path.join(out, CLASSIFIER_DIR)
+    os.makedirs(d, exist_ok=True)
+    entries, chunks, deq = [], [], []
+    for name, a in weights:
+        q, lo, scale = quantize_uint8(a)
+        chunks.append(q.tobytes())
+        # float32 round trip: what tfjs computes from the JSON numbers
+        lo32, scale32 = np.float32(lo), np.float32(scale)
+        entries.append(
+            dict(
+                name=name,
+                shape=list(a.shape),
+                dtype='float32',
+                quantization=dict(dtype='uint8', min=lo, scale=scale),
+            )
+        )
+        deq.append((name, (lo32 + scale32 * q.astype(np.float32)).astype(np.float32)))
+    data = b''.join(chunks)
+    with open(os.path.join(d, SHARD), 'wb') as f:
+        f.write(data)
+    with open(os.path.join(d, 'model.json'), 'w') as f:
+        json.dump(
+            dict(
+                format='pixelwise-classifier-weights',
+                generatedBy='training/export.py',
+                note='the 11-way classifier after pretraining on 32x32 patches, before any '
+                'segmentation training, convolutionalized (fc6/fc7/score as 1x1 convs, BatchNorm '
+                'folded): the FCN layers conv1_1 .. score_fr with the same names and shapes as '
+                '../model.json. On a 32x32 patch score_fr is 1x1 (the class logits); on an HxW '
+                'scene it is the H/32 x W/32 coarse class map.',
+                **info,
+                weightsManifest=[dict(paths=[SHARD], weights=entries)],
+            ),
+            f,
+            indent=1,
+        )
+    return deq, len(data)
+
+
+def classifier_accuracy(weights, xs, ys, batch=500):
+    """Top-1 accuracy of a convolutionalized classifier on 32x32 patches."""
+    right = 0
+    with torch.no_grad():
+        for i in range(0, len(xs), batch):
+            logits = reference_forward(weights, to_nchw(xs[i : i + batch]), 'coarse')
+            right += int((logits[:, :, 0, 0].argmax(1).numpy() == ys[i : i + batch]).sum())
+    return right / len(xs)
+
+
 def write_manifest(weights, out):
     """float16 shard + model.json (tfjs weightsManifest). Returns dequantized weights."""
     os.makedirs(out, exist_ok=True)
@@ -224,6 +294,8 @@ def reference_forward(weights, x, variant='8s', acts=None):
     a['fc6'] = conv('fc6', h, True)
     a['fc7'] = conv('fc7', a['fc6'], True)
     a['score_fr'] = conv('score_fr', a['fc7'], False)
+    if variant == 'coarse':
+        return a['score_fr']
     if variant == '32s':
         a['logits'] = fixed_upsample(a['score_fr'], 32)
         return a['logits']
@@ -276,6 +348,42 @@ def evaluate(forward, xs, ys, batch=25):
                 pred = forward(x, v).argmax(1).numpy()
                 hists[v] += confusion(pred, ys[i : i + batch])
     return hists
+
+
+def band_sets(seed, n, photos, te_img, te_lab, size=128):
+    """{band: (xs, ys)}: n scenes per object-size band (every object's side in that band),
+    seeds seed+1, seed+2, seed+3; colours rounded to 8 bits as the PNGs hold them."""
+    out = {}
+    for i, (band, rng_) in enumerate(SIZE_BANDS.items(), start=1):
+        xs, ys, _ = make_scenes(seed + i, n, photos, te_img, te_lab, size, obj_size=rng_)
+        out[band] = (np.round(xs * 255) / 255, ys)
+    return out
+
+
+def score_bands(forward, bands):
+    """{band: {variant: mean IU}} of `forward` on `band_sets`."""
+    return {
+        band: {v: scores(h)['meanIU'] for v, h in evaluate(forward, xs, ys).items()}
+        for band, (xs, ys) in bands.items()
+    }
+
+
+def validation_scores(forward, n, photos, te_img, te_lab, size=128):
+    """Mean IU per variant on n validation scenes (all sizes) and n per size band, from
+    VALIDATION_SEED (held-out photos, t10k objects; never the test scenes)."""
+    size = max(size, 128)
+    xs, ys, _ = make_scenes(VALIDATION_SEED, n, photos, te_img, te_lab, size)
+    xs = np.round(xs * 255) / 255
+    out = {
+        'all': dict(
+            scenes=n, meanIU={v: scores(h)['meanIU'] for v, h in evaluate(forward, xs, ys).items()}
+        )
+    }
+    for band, m in score_bands(
+        forward, band_sets(VALIDATION_SEED, n, photos, te_img, te_lab, size)
+    ).items():
+        out[band] = dict(scenes=n, meanIU=m)
+    return out
 
 
 def write_goldens(deq, fixtures_out, test_photos, te_img, te_lab, scene128, log):
@@ -390,8 +498,91 @@ def write_scenes(xs, ys, which, scenes_out, n):
         )
 
 
-def export_all(net, out, scenes_out, fixtures_out, cfg, log, test_photos, te_img, te_lab, info):
+def shipped_scores(
+    deq, clf_deq, clf_test, xs, ys, test_photos, te_img, te_lab, cfg, log, seed=EVAL_SEED
+):
+    """Everything eval.json reports that the shipped (quantized) files alone determine: the
+    FCN rows on the test scenes xs/ys, the size bands, the reproduction sample, the uint8
+    classifier's accuracy and its slid coarse map. `npm run eval -- --write` recomputes these."""
+    deq_h = evaluate(lambda x, v: reference_forward(deq, x, v), xs, ys)
+    rows = {v: dict(variant=v, **scores(h), confusion=h.tolist()) for v, h in deq_h.items()}
+    bands = band_sets(seed, cfg['band_scenes'], test_photos, te_img, te_lab, xs.shape[1])
+    band_iu = score_bands(lambda x, v: reference_forward(deq, x, v), bands)
+    for band, m in band_iu.items():
+        log(f'size band {band}: ' + '  '.join(f'{v} {100 * u:.1f}' for v, u in m.items()))
+    # The first scenes exactly as committed (PNGs): tests/unit/eval-reproduce.test.ts re-scores
+    # them with the site's forward pass and requires these numbers.
+    n_rep = min(REPRODUCTION_SCENES, cfg['public_scenes'])
+    rep_h = evaluate(lambda x, v: reference_forward(deq, x, v), xs[:n_rep], ys[:n_rep])
+    classifier = None
+    if clf_deq is not None:
+        slid = np.zeros((NUM_CLASSES, NUM_CLASSES), np.int64)
+        with torch.no_grad():
+            for i in range(0, len(xs), 25):
+                x = to_nchw(xs[i : i + 25])
+                slid += confusion(
+                    reference_forward(clf_deq, x, '32s').argmax(1).numpy(), ys[i : i + 25]
+                )
+        slid_iu = scores(slid)['meanIU']
+        clf_acc = classifier_accuracy(clf_deq, *clf_test)
+        log(
+            f'shipped classifier: accuracy {clf_acc:.4f}; slid over the test scenes (coarse '
+            f'map, 32x bilinear): mean IU {slid_iu:.4f}'
+        )
+        classifier = dict(accuracyUint8=clf_acc, slidMeanIU32s=slid_iu)
+    return dict(
+        rows=rows,
+        sizeBands=dict(
+            note='mean IU on scenes whose every object has its box side in the band (px, '
+            '128x128 scenes); same generator, seeds dataset.seed + 1, 2, 3; shipped weights',
+            scenesPerBand=cfg['band_scenes'],
+            bands={k: list(v) for k, v in SIZE_BANDS.items()},
+            meanIU=band_iu,
+        ),
+        reproduction=dict(
+            scenes=n_rep,
+            source='the first scenes of public/images/scenes (8-bit PNGs), shipped weights',
+            rows={
+                v: dict(
+                    meanIU=scores(h)['meanIU'],
+                    pixelAccuracy=scores(h)['pixelAccuracy'],
+                    confusion=h.tolist(),
+                )
+                for v, h in rep_h.items()
+            },
+        ),
+        classifier=classifier,
+    )
+
+
+def classifier_test_patches(n, test_photos, te_img, te_lab):
+    """The classifier's test: n 32x32 patches (seed 12345), held-out photos, t10k objects."""
+    rng = np.random.default_rng(CLASSIFIER_TEST_SEED)
+    test = [make_patch(rng, test_photos, te_img, te_lab) for _ in range(n)]
+    return np.stack([b[0] for b in test]), np.array([b[1] for b in test])
+
+
+def export_all(
+    net, out, scenes_out, fixtures_out, cfg, log, test_photos, te_img, te_lab, info, clf, clf_test
+):
     weights = tfjs_weights(net)
+    # The classifier as it was before segmentation training, convolutionalized.
+    clf_net = FCN.from_classifier(clf).eval()
+    clf_weights = [(n, a) for n, a in tfjs_weights(clf_net) if n in CLASSIFIER_TENSORS]
+    clf_deq, clf_bytes = write_classifier(
+        clf_weights,
+        out,
+        dict(
+            testPatches=len(clf_test[0]),
+            quantization='uint8 per tensor (tfjs affine: value = min + scale * q)',
+        ),
+    )
+    clf_float = classifier_accuracy(clf_weights, *clf_test)
+    clf_uint8 = classifier_accuracy(clf_deq, *clf_test)
+    log(
+        f'classifier: {clf_bytes} bytes (uint8); accuracy float32 {clf_float:.4f}, '
+        f'uint8 {clf_uint8:.4f}'
+    )
     check = to_nchw(np.random.default_rng(0).random((2, 64, 64, 3), dtype=np.float32))
     with torch.no_grad():
         folded_err = float((net(check, '8s') - reference_forward(weights, check)).abs().max())
@@ -409,12 +600,12 @@ def export_all(net, out, scenes_out, fixtures_out, cfg, log, test_photos, te_img
     xs = np.round(xs * 255) / 255  # exactly what the PNGs hold
     log(f'evaluating on {len(xs)} held-out scenes ...')
     float_h = evaluate(lambda x, v: reference_forward(weights, x, v), xs, ys)
-    deq_h = evaluate(lambda x, v: reference_forward(deq, x, v), xs, ys)
+    shipped = shipped_scores(deq, clf_deq, clf_test, xs, ys, test_photos, te_img, te_lab, cfg, log)
     rows, quant = [], {}
     for v in ('32s', '16s', '8s'):
-        s = scores(deq_h[v])
+        s = shipped['rows'][v]
         f = scores(float_h[v])
-        rows.append(dict(variant=v, weights='float16 (shipped)', **s, confusion=deq_h[v].tolist()))
+        rows.append(dict(variant=v, weights='float16 (shipped)'))
         quant[v] = dict(
             meanIUFloat32=f['meanIU'],
             meanIUFloat16=s['meanIU'],
@@ -436,12 +627,27 @@ def export_all(net, out, scenes_out, fixtures_out, cfg, log, test_photos, te_img
             metrics='FCN score.py: confusion over all pixels of all scenes; IU = '
             'TP/(TP+FP+FN); meanIU = nanmean over classes',
         ),
-        rows=rows,
+        rows=[dict(r, **shipped['rows'][r['variant']]) for r in rows],
         classifierAccuracy=info['classifierAccuracy'],
         classifierTest=dict(
             patches=info['classifierTestPatches'],
             note='32x32 patches, held-out photos, t10k objects, 11 classes',
         ),
+        classifier=dict(
+            weights=f'{CLASSIFIER_DIR}/model.json',
+            dtype='uint8',
+            bytes=clf_bytes,
+            accuracyFloat32=clf_float,
+            deltaPoints=100 * (clf_uint8 - clf_float),
+            **shipped['classifier'],
+            note='the classifier before segmentation training, convolutionalized; accuracy on '
+            'the classifierTest patches; slidMeanIU32s: its coarse class map upsampled 32x '
+            '(bilinear, as FCN-32s) on the test scenes, uint8 weights',
+        ),
+        weightsBytesTotal=nbytes + clf_bytes,
+        sizeBands=shipped['sizeBands'],
+        validation=info['validation'],
+        reproduction=shipped['reproduction'],
         quantization=dict(dtype='float16', bytes=nbytes, perVariant=quant),
         training=info['training'],
     )

@@ -157,3 +157,22 @@ class FCN(nn.Module):
                 out = fixed_upsample(a['fuse_pool3'], 8)
         a['logits'] = out
         return out
+
+    def head(self, cache, x, variant):
+        """`forward(x, variant)`, reusing the encoder and shared head activations in `cache`
+        (a dict, empty on the first call) so several variants cost one encoder pass."""
+        if 'score_fr' not in cache:
+            pool5 = self.encoder(x, cache)
+            cache['fc6'] = self.fc6(pool5)
+            cache['fc7'] = self.fc7(cache['fc6'])
+            cache['score_fr'] = self.score_fr(cache['fc7'])
+        if variant == '32s':
+            return fixed_upsample(cache['score_fr'], 32)
+        if 'fuse_pool4' not in cache:
+            cache['fuse_pool4'] = self.upscore2(cache['score_fr']) + self.score_pool4(
+                cache['pool4']
+            )
+        if variant == '16s':
+            return fixed_upsample(cache['fuse_pool4'], 16)
+        fuse3 = self.upscore_pool4(cache['fuse_pool4']) + self.score_pool3(cache['pool3'])
+        return fixed_upsample(fuse3, 8)

@@ -107,34 +107,50 @@ def object_layer(rng, image28, size):
     """Resizes a 28x28 product photo to size x size; returns (rgb [s, s, 3], alpha [s, s]).
 
     Fashion-MNIST objects are light on black, so alpha is a soft threshold of intensity
-    (0 below 0.04, 1 above 0.16); the colour is the grey level times a random tint, so dark
-    garments stay visible against the photo they are pasted on."""
+    (0 below 0.04, 1 above 0.16); the colour is the grey level mapped to [floor, 1] (floor
+    0.1..0.45: contrast varies) times a random tint, so dark garments stay visible against the
+    photo they are pasted on."""
     im = Image.fromarray(image28).resize((size, size), Image.BILINEAR)
     v = np.asarray(im, dtype=np.float32) / 255.0
     alpha = np.clip((v - 0.04) / 0.12, 0, 1)
     if rng.random() < 0.5:
         v, alpha = v[:, ::-1], alpha[:, ::-1]
-    tint = rng.uniform(0.35, 1.0, size=3) if rng.random() < 0.7 else np.ones(3)
-    rgb = (0.25 + 0.75 * v)[..., None] * tint[None, None, :]
+    tint = rng.uniform(0.3, 1.0, size=3) if rng.random() < 0.7 else np.ones(3)
+    floor = rng.uniform(0.1, 0.45)
+    rgb = (floor + (1 - floor) * v)[..., None] * tint[None, None, :]
     return rgb.astype(np.float32), alpha
 
 
-def make_scene(rng, photos, images, labels, size=128, n_objects=(2, 6), obj_size=(24, 64)):
+# Object box side in a 128x128 scene: log-uniform over 20..110 px, so small, medium and large
+# objects are all common (sizes in px; the evaluation's size bands split at 40 and 80).
+OBJECT_SIZE = (20, 110)
+N_OBJECTS = (1, 5)
+SIZE_BANDS = {'small': (20, 39), 'medium': (40, 80), 'large': (81, 110)}
+
+
+def object_side(rng, obj_size):
+    lo, hi = obj_size
+    return int(np.clip(round(np.exp(rng.uniform(np.log(lo), np.log(hi + 1)))), lo, hi))
+
+
+def make_scene(rng, photos, images, labels, size=128, n_objects=N_OBJECTS, obj_size=OBJECT_SIZE):
     """One scene: (image float32 [size, size, 3] in [0, 1], label uint8 [size, size], index
     of the background photo).
 
-    Objects land in random places and may overlap; a later object occludes earlier ones in
-    both the image and the label map (label = the topmost object whose alpha > 0.5)."""
+    Object sides are log-uniform in `obj_size` (px at size 128, scaled with `size`). Objects
+    land in random places, may hang over the border by up to 40 % of their side (cropped) and
+    may overlap; a later object occludes earlier ones in both the image and the label map
+    (label = the topmost object whose alpha > 0.5)."""
     which = int(rng.integers(len(photos)))
     img = random_crop(rng, photos[which], size)
     lab = np.zeros((size, size), np.uint8)
     for _ in range(int(rng.integers(n_objects[0], n_objects[1] + 1))):
         k = int(rng.integers(len(images)))
-        s = int(rng.integers(obj_size[0], obj_size[1] + 1))
+        s = max(8, round(object_side(rng, obj_size) * size / 128))
         rgb, alpha = object_layer(rng, images[k], s)
-        # Allow objects to hang over the border by up to a quarter of their size.
-        y = int(rng.integers(-s // 4, size - 3 * s // 4 + 1))
-        x = int(rng.integers(-s // 4, size - 3 * s // 4 + 1))
+        hang = (2 * s) // 5
+        y = int(rng.integers(-hang, size - s + hang + 1))
+        x = int(rng.integers(-hang, size - s + hang + 1))
         y0, x0, y1, x1 = max(y, 0), max(x, 0), min(y + s, size), min(x + s, size)
         a = alpha[y0 - y : y1 - y, x0 - x : x1 - x, None]
         img[y0:y1, x0:x1] = a * rgb[y0 - y : y1 - y, x0 - x : x1 - x] + (1 - a) * img[y0:y1, x0:x1]
@@ -142,14 +158,14 @@ def make_scene(rng, photos, images, labels, size=128, n_objects=(2, 6), obj_size
     return img, lab, which
 
 
-def make_scenes(seed, n, photos, images, labels, size=128):
+def make_scenes(seed, n, photos, images, labels, size=128, obj_size=OBJECT_SIZE):
     """n scenes from one seed: (images [n, size, size, 3], labels [n, size, size], photo ids)."""
     rng = np.random.default_rng(seed)
     xs = np.zeros((n, size, size, 3), np.float32)
     ys = np.zeros((n, size, size), np.uint8)
     which = []
     for i in range(n):
-        xs[i], ys[i], w = make_scene(rng, photos, images, labels, size)
+        xs[i], ys[i], w = make_scene(rng, photos, images, labels, size, obj_size=obj_size)
         which.append(w)
     return xs, ys, which
 

@@ -45,13 +45,15 @@ def check_environment():
 
 
 FULL = dict(
-    clf_steps=2000,
+    clf_steps=800,
     clf_batch=128,
     seg_batch=12,
     size=128,
-    steps={'32s': 4000, '16s': 800, '8s': 800},
-    lr={'clf': 3e-3, '32s': 1e-3, '16s': 3e-3, '8s': 3e-3},
+    steps={'32s': 1000, '16s': 500, '8s': 1000},
+    lr={'clf': 3e-3, '32s': 2e-3, '16s': 1e-3, '8s': 1e-3},
     eval_scenes=500,
+    band_scenes=200,
+    val_scenes=100,
     clf_test=3000,
     public_scenes=24,
 )
@@ -63,6 +65,8 @@ SMOKE = dict(
     steps={'32s': 6, '16s': 6, '8s': 6},
     lr={'clf': 3e-3, '32s': 1e-3, '16s': 3e-3, '8s': 3e-3},
     eval_scenes=16,
+    band_scenes=8,
+    val_scenes=8,
     clf_test=64,
     public_scenes=3,
 )
@@ -101,8 +105,25 @@ def main():
     # One thread: on this shared 2-core machine a second torch thread that has to wait for a
     # busy core made steps 10x slower (1.2 s vs 0.075 s per classifier step, measured).
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--recipe', choices=['finetune', 'frozen'], default='finetune')
+    ap.add_argument(
+        '--val-scenes',
+        type=int,
+        default=None,
+        help='validation scenes scored after training (seed VALIDATION_SEED, never test scenes)',
+    )
+    ap.add_argument('--from-32s', metavar='PT', help='experiments: start from a saved FCN-32s')
+    ap.add_argument(
+        '--no-export',
+        action='store_true',
+        help='experiments: train, print validation scores, write nothing',
+    )
     args = ap.parse_args()
     check_environment()
+    if args.from_32s and not args.no_export:
+        ap.error('--from-32s is for experiments: add --no-export')
+    if args.from_32s:
+        args.clf_steps = 1
 
     import numpy as np
     import torch
@@ -125,6 +146,10 @@ def main():
         cfg['clf_steps'] = args.clf_steps
     if args.steps:
         cfg['steps'] = dict(zip(('32s', '16s', '8s'), args.steps, strict=True))
+    if args.recipe == 'frozen':  # the previous recipe's rates for its head-only stages
+        cfg['lr'] = dict(cfg['lr'], **{'16s': 3e-3, '8s': 3e-3})
+    if args.val_scenes is not None:
+        cfg['val_scenes'] = args.val_scenes
     if args.smoke:
         scenes_out = args.scenes_out or os.path.join(args.out, 'scenes')
         fixtures_out = args.fixtures_out or os.path.join(args.out, 'fixtures')
@@ -167,30 +192,42 @@ def main():
         if step % 100 == 0 or step == cfg['clf_steps'] - 1:
             log(f'classifier step {step}/{cfg["clf_steps"]} loss {loss.item():.3f}')
     clf.eval()
-    trng = np.random.default_rng(12345)
-    test = [make_patch(trng, test_photos, te_img, te_lab) for _ in range(cfg['clf_test'])]
+    clf_test = export.classifier_test_patches(cfg['clf_test'], test_photos, te_img, te_lab)
     with torch.no_grad():
-        pred = clf(to_nchw(np.stack([b[0] for b in test]))).argmax(1).numpy()
-    clf_acc = float((pred == np.array([b[1] for b in test])).mean())
+        pred = clf(to_nchw(clf_test[0])).argmax(1).numpy()
+    clf_acc = float((pred == clf_test[1]).mean())
     log(f'classifier test accuracy (held-out photos, t10k objects): {clf_acc:.4f}')
     clf_seconds = time.time() - t0
 
     # 2. Convolutionalize, then staged fine-tuning 32s -> 16s -> 8s.
-    # 32s fine-tunes every layer. 16s and 8s train only their new layers (2x deconv + skip
-    # score, the score starting at zero) on top of the frozen net, so ONE weight file holds
-    # the three nets exactly as trained: 32s, 16s and 8s differ only by their skip streams.
+    # recipe 'finetune' (default): every stage fine-tunes EVERY layer, as the paper does, and
+    # keeps the earlier heads supervised (16s stage: loss 32s + 16s; 8s stage: 32s + 16s + 8s),
+    # so ONE weight file still holds three nets that each score what they were trained to.
+    # recipe 'frozen' (the previous one): 16s and 8s train only their new layers (2x deconv +
+    # skip score) on the frozen net. The new skip scores start at zero either way, so each
+    # stage starts out predicting exactly what the previous one did. See training/DATA.md.
     net = FCN.from_classifier(clf)
+    ckpt_dir = args.out if args.smoke or args.no_export else '/tmp'
     new_layers = {
         '32s': None,
         '16s': ('upscore2', 'score_pool4'),
         '8s': ('upscore_pool4', 'score_pool3'),
     }
+    stages = ('32s', '16s', '8s')
+    if args.from_32s:
+        # Experiments: continue from a saved FCN-32s (skips the classifier and 32s stage).
+        net.load_state_dict(torch.load(args.from_32s))
+        stages = ('16s', '8s')
+    heads = {'32s': ('32s',), '16s': ('32s', '16s'), '8s': ('32s', '16s', '8s')}
     seg_seconds = {}
-    for variant in ('32s', '16s', '8s'):
+    for variant in stages:
         ts = time.time()
-        if new_layers[variant] is None:
+        if args.recipe == 'finetune' or new_layers[variant] is None:
+            for p in net.parameters():
+                p.requires_grad_(True)
             params = list(net.parameters())
             net.train()
+            losses = heads[variant]
         else:
             for p in net.parameters():
                 p.requires_grad_(False)
@@ -198,6 +235,7 @@ def main():
             for p in params:
                 p.requires_grad_(True)
             net.eval()  # frozen BatchNorm statistics too
+            losses = (variant,)
         opt = torch.optim.Adam(params, cfg['lr'][variant])
         n = cfg['steps'][variant]
         for step in range(n):
@@ -208,20 +246,40 @@ def main():
             x = to_nchw(np.stack([b[0] for b in batch]))
             y = torch.from_numpy(np.stack([b[1] for b in batch]).astype(np.int64))
             cosine_lr(opt, cfg['lr'][variant], step, n)
-            loss = F.cross_entropy(net(x, variant), y)
+            acts = {}
+            loss = 0
+            for head in reversed(losses):
+                loss = loss + F.cross_entropy(net.head(acts, x, head), y)
             opt.zero_grad()
             loss.backward()
             opt.step()
             if step % 100 == 0 or step == n - 1:
                 log(f'FCN-{variant} step {step}/{n} loss {loss.item():.3f}')
         seg_seconds[variant] = time.time() - ts
+        if variant == '32s':
+            torch.save(net.state_dict(), os.path.join(ckpt_dir, 'pixelwise-fcn-32s.pt'))
     net.eval()
     # Checkpoint outside the repo (not shipped; the manifest is the product).
-    torch.save(
-        net.state_dict(), os.path.join(args.out if args.smoke else '/tmp', 'pixelwise-fcn.pt')
-    )
+    torch.save(net.state_dict(), os.path.join(ckpt_dir, 'pixelwise-fcn.pt'))
     train_seconds = time.time() - t0
     log(f'training done in {train_seconds:.0f}s')
+
+    # Validation: scenes from the held-out photos and t10k objects with their own seeds, never
+    # the test scenes; what recipes were chosen on (training/DATA.md).
+    validation = None
+    if cfg['val_scenes']:
+        validation = export.validation_scores(
+            lambda x, v: net(x, v), cfg['val_scenes'], test_photos, te_img, te_lab, cfg['size']
+        )
+        for name, row in validation.items():
+            log(
+                f'validation {name}: '
+                + '  '.join(f'{v} {100 * m:.1f}' for v, m in row['meanIU'].items())
+                + f'  ({row["scenes"]} scenes)'
+            )
+    if args.no_export:
+        log('--no-export: nothing written')
+        return
 
     export.export_all(
         net=net,
@@ -233,7 +291,10 @@ def main():
         test_photos=test_photos,
         te_img=te_img,
         te_lab=te_lab,
+        clf=clf,
+        clf_test=clf_test,
         info=dict(
+            validation=validation,
             classifierAccuracy=clf_acc,
             classifierTestPatches=cfg['clf_test'],
             training=dict(
@@ -247,6 +308,7 @@ def main():
                 sceneSize=cfg['size'],
                 learningRates=cfg['lr'],
                 optimizer='Adam, linear warm-up 50 steps + cosine decay',
+                recipe=args.recipe,
                 threads=args.threads,
                 smoke=args.smoke,
                 seed=args.seed,
