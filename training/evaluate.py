@@ -71,6 +71,12 @@ def main():
         help='test: the held-out scenes of eval.json; validation: for tuning',
     )
     ap.add_argument('--write', action='store_true', help='update eval.json (see above)')
+    ap.add_argument(
+        '--generator',
+        default=None,
+        help="scene generator (training/scenes.py GENERATORS); default: eval.json's for the "
+        'test split, the current one for validation',
+    )
     ap.add_argument('--tolerance', type=float, default=1e-3)
     ap.add_argument('--band-scenes', type=int, default=200)
     args = ap.parse_args()
@@ -86,15 +92,32 @@ def main():
         to_nchw,
         write_scenes,
     )
-    from scenes import HELDOUT_BACKGROUNDS, load_backgrounds, load_fashion, make_scenes
+    from scenes import (
+        GENERATOR,
+        GENERATORS,
+        HELDOUT_BACKGROUNDS,
+        load_backgrounds,
+        load_fashion,
+        make_scenes,
+    )
 
     torch.set_num_threads(1)
     weights = load_export(args.weights)
-    te_img, te_lab = load_fashion('t10k')
-    seed = EVAL_SEED if args.split == 'test' else VALIDATION_SEED
-    xs, ys, which = make_scenes(
-        seed, args.scenes, load_backgrounds(HELDOUT_BACKGROUNDS), te_img, te_lab, 128
+    report_path = os.path.join(args.weights, 'eval.json')
+    report = {'rows': []}
+    if os.path.exists(report_path):
+        with open(report_path) as f:
+            report = json.load(f)
+    # The test scenes of a report come from the generator it names (absent: v1, the first).
+    generator = args.generator or (
+        report.get('dataset', {}).get('generator', 'v1') if args.split == 'test' else GENERATOR
     )
+    if generator not in GENERATORS:
+        ap.error(f'--generator {generator!r}: not one of {sorted(GENERATORS)}')
+    te_img, te_lab = load_fashion('t10k')
+    photos = load_backgrounds(HELDOUT_BACKGROUNDS)
+    seed = EVAL_SEED if args.split == 'test' else VALIDATION_SEED
+    xs, ys, which = make_scenes(seed, args.scenes, photos, te_img, te_lab, 128, generator)
     if args.dump:
         write_scenes(xs, ys, which, args.dump, args.scenes)
         if args.logits:
@@ -104,17 +127,11 @@ def main():
                 for i in range(0, len(x8), 25):
                     logits = reference_forward(weights, to_nchw(x8[i : i + 25]), '8s')
                     f.write(logits.permute(0, 2, 3, 1).contiguous().numpy().astype('<f4').tobytes())
-        print(f'wrote {args.scenes} {args.split} scenes (seed {seed}) to {args.dump}')
+        print(f'wrote {args.scenes} {args.split} scenes (seed {seed}, {generator}) to {args.dump}')
         return
     xs = np.round(xs * 255) / 255
-    report_path = os.path.join(args.weights, 'eval.json')
-    report = {'rows': []}
-    if os.path.exists(report_path):
-        with open(report_path) as f:
-            report = json.load(f)
-    photos = load_backgrounds(HELDOUT_BACKGROUNDS)
     clf_test = classifier_test_patches(
-        report.get('classifierTest', {}).get('patches', 3000), photos, te_img, te_lab
+        report.get('classifierTest', {}).get('patches', 3000), photos, te_img, te_lab, generator
     )
     cfg = dict(band_scenes=args.band_scenes, public_scenes=args.scenes)
     clf_dir = os.path.join(args.weights, CLASSIFIER_DIR)
@@ -130,9 +147,10 @@ def main():
         cfg,
         print,
         seed,
+        generator,
     )
     reported = {r['variant']: r for r in report['rows']}
-    print(f'{args.scenes} held-out scenes ({args.split}), weights {args.weights}')
+    print(f'{args.scenes} held-out scenes ({args.split}, {generator}), weights {args.weights}')
     worst = 0.0
     for v, s in shipped['rows'].items():
         r = reported.get(v)

@@ -15,7 +15,14 @@ import torch.nn.functional as F
 from PIL import Image
 
 from model import BLOCKS, FCN, NUM_CLASSES, fixed_upsample
-from scenes import CLASS_NAMES, HELDOUT_BACKGROUNDS, SIZE_BANDS, make_patch, make_scenes
+from scenes import (
+    CLASS_NAMES,
+    GENERATOR,
+    HELDOUT_BACKGROUNDS,
+    SIZE_BANDS,
+    make_patch,
+    make_scenes,
+)
 
 EVAL_SEED = 20260
 # Validation scenes (model selection, CRF tuning): same generator, own seed; never test scenes.
@@ -350,12 +357,12 @@ def evaluate(forward, xs, ys, batch=25):
     return hists
 
 
-def band_sets(seed, n, photos, te_img, te_lab, size=128):
+def band_sets(seed, n, photos, te_img, te_lab, size=128, generator=GENERATOR):
     """{band: (xs, ys)}: n scenes per object-size band (every object's side in that band),
     seeds seed+1, seed+2, seed+3; colours rounded to 8 bits as the PNGs hold them."""
     out = {}
     for i, (band, rng_) in enumerate(SIZE_BANDS.items(), start=1):
-        xs, ys, _ = make_scenes(seed + i, n, photos, te_img, te_lab, size, obj_size=rng_)
+        xs, ys, _ = make_scenes(seed + i, n, photos, te_img, te_lab, size, generator, rng_)
         out[band] = (np.round(xs * 255) / 255, ys)
     return out
 
@@ -489,7 +496,8 @@ def write_scenes(xs, ys, which, scenes_out, n):
                 numClasses=NUM_CLASSES,
                 classes=CLASS_NAMES,
                 labelEncoding='8-bit greyscale PNG, pixel value = class index 0..10',
-                source=f'training/scenes.py make_scenes(seed={EVAL_SEED}), held-out '
+                source=f'training/scenes.py make_scenes(seed={EVAL_SEED}, generator '
+                f'{GENERATOR!r}), held-out '
                 'photos, Fashion-MNIST t10k objects; the first scenes of the eval set',
                 scenes=items,
             ),
@@ -499,14 +507,25 @@ def write_scenes(xs, ys, which, scenes_out, n):
 
 
 def shipped_scores(
-    deq, clf_deq, clf_test, xs, ys, test_photos, te_img, te_lab, cfg, log, seed=EVAL_SEED
+    deq,
+    clf_deq,
+    clf_test,
+    xs,
+    ys,
+    test_photos,
+    te_img,
+    te_lab,
+    cfg,
+    log,
+    seed=EVAL_SEED,
+    generator=GENERATOR,
 ):
     """Everything eval.json reports that the shipped (quantized) files alone determine: the
     FCN rows on the test scenes xs/ys, the size bands, the reproduction sample, the uint8
     classifier's accuracy and its slid coarse map. `npm run eval -- --write` recomputes these."""
     deq_h = evaluate(lambda x, v: reference_forward(deq, x, v), xs, ys)
     rows = {v: dict(variant=v, **scores(h), confusion=h.tolist()) for v, h in deq_h.items()}
-    bands = band_sets(seed, cfg['band_scenes'], test_photos, te_img, te_lab, xs.shape[1])
+    bands = band_sets(seed, cfg['band_scenes'], test_photos, te_img, te_lab, xs.shape[1], generator)
     band_iu = score_bands(lambda x, v: reference_forward(deq, x, v), bands)
     for band, m in band_iu.items():
         log(f'size band {band}: ' + '  '.join(f'{v} {100 * u:.1f}' for v, u in m.items()))
@@ -555,10 +574,10 @@ def shipped_scores(
     )
 
 
-def classifier_test_patches(n, test_photos, te_img, te_lab):
+def classifier_test_patches(n, test_photos, te_img, te_lab, generator=GENERATOR):
     """The classifier's test: n 32x32 patches (seed 12345), held-out photos, t10k objects."""
     rng = np.random.default_rng(CLASSIFIER_TEST_SEED)
-    test = [make_patch(rng, test_photos, te_img, te_lab) for _ in range(n)]
+    test = [make_patch(rng, test_photos, te_img, te_lab, generator=generator) for _ in range(n)]
     return np.stack([b[0] for b in test]), np.array([b[1] for b in test])
 
 
@@ -621,6 +640,7 @@ def export_all(
             scenes=len(xs),
             size=size,
             seed=EVAL_SEED,
+            generator=GENERATOR,
             backgrounds=[n for _, n in HELDOUT_BACKGROUNDS],
             objects='Fashion-MNIST t10k',
             classes=CLASS_NAMES,
