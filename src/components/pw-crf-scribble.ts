@@ -27,7 +27,7 @@ import {
   type ScribbleDab,
 } from '../lib/crf/index';
 import { cpuFigureTensors, cpuProblemData, meanFieldFigure } from '../lib/crf-figure';
-import { crfPathForBackend } from './pw-crf-scene';
+import { crfPathForBackend } from '../lib/browser/backend';
 import { type CrfSlider, crfSliderStyles, pauseForInput, renderCrfSlider } from './crf-sliders';
 import './pw-tensor-view';
 
