@@ -20,9 +20,10 @@ import { classMapView, progressText, selectControl, statusLine } from './templat
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { loadModel } from '../lib/browser/model';
+import { compute } from '../lib/browser/compute-client';
+import { fromWire } from '../lib/browser/compute-wire';
 import { fcnLayers, totalParams, type NetworkLayer } from '../lib/network';
-import { layerMaps } from '../lib/network-maps';
+import type { LayerMaps } from '../lib/network-maps';
 import { FCN_OUTPUT_STRIDE, type FcnVariant } from '../lib/fcn';
 import type { FeatureLayer } from './pw-feature-grid';
 import './pw-tensor-view';
@@ -222,7 +223,9 @@ export class PwNetwork extends LitElement {
   private readonly maps = new TensorTaskController(this, {
     announce: true,
     args: () => (this.photo.value ? ([this.photo.value] as const) : undefined),
-    task: async ([photo]) => layerMaps(await loadModel(), photo),
+    // The forward pass runs in the compute worker (compute-registry.ts 'layer-maps').
+    task: async ([photo], { signal }) =>
+      fromWire<LayerMaps>(await compute('layer-maps', { image: photo }, {}, { signal })),
   });
 
   constructor() {

@@ -99,7 +99,8 @@ const FIGURES: Record<string, Figure> = {
           signal: ctx.signal,
           onIteration: (t) => (reached = t),
         });
-        return { ...result, logits: s.data.logits, sceneSide: s.data.side };
+        // A copy: the result is transferred, and the scene keeps its own.
+        return { ...result, logits: s.data.logits.slice(), sceneSide: s.data.side };
       } catch (error) {
         if (ctx.signal.aborted) {
           aborted.push({
