@@ -12,10 +12,10 @@
  * Needs the weights in public/weights/; if they cannot load, says so where the figure would be.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import { classMapView, progressText, statusLine } from './templates';
+import { classMapView, errorAlert, progressText, statusLine } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { loadLabelMap } from '../lib/browser/model';
@@ -247,8 +247,7 @@ export class PwCrfScene extends LitElement {
     this[key] = value;
   };
   private readonly onRetry = (): void => {
-    for (const task of [this.photo, this.truth, this.crf])
-      if (task.status === 'error') task.retry();
+    retryFailed(this.photo, this.truth, this.crf);
   };
   private readonly onStep = () => {
     this.iterations = Math.min(20, this.iterations + 1);
@@ -357,18 +356,7 @@ export class PwCrfScene extends LitElement {
     const [changedChart, energyChart] = r ? this.charts(r.trace) : [undefined, undefined];
     const last = r?.trace[r.trace.length - 1];
     return html`${this.renderControls()}
-    ${
-      error
-        ? html`<p class="error" role="alert">
-            Could not run the CRF: ${errorMessage(error)}<button
-              type="button"
-              @click=${this.onRetry}
-            >
-              Try again
-            </button>
-          </p>`
-        : nothing
-    }
+    ${error ? errorAlert('Could not run the CRF', error, this.onRetry) : nothing}
     ${
       r
         ? html`<p class="readout">

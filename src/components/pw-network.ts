@@ -16,8 +16,8 @@
  * Vertical when narrower than 44rem, horizontal otherwise.
  */
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
-import { classMapView, progressText, selectControl, statusLine } from './templates';
-import { TensorTaskController } from './controllers/tensor-task';
+import { classMapView, errorAlert, progressText, selectControl, statusLine } from './templates';
+import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { compute } from '../lib/browser/compute-client';
@@ -227,6 +227,10 @@ export class PwNetwork extends LitElement {
     task: async ([photo], { signal }) =>
       fromWire<LayerMaps>(await compute('layer-maps', { image: photo }, {}, { signal })),
   });
+
+  private readonly onRetry = (): void => {
+    retryFailed(this.photo, this.maps);
+  };
 
   constructor() {
     super();
@@ -504,13 +508,16 @@ export class PwNetwork extends LitElement {
               <pw-feature-grid .layers=${featureLayers} layer=${this.selected}></pw-feature-grid>`
           : nothing
       }
+      ${error ? errorAlert('Could not compute this figure', error, this.onRetry) : nothing}
       ${statusLine(
-        error,
-        progressText(
-          this.maps,
-          (ms) => `Forward pass (all three heads) in ${ms.toFixed(0)} ms`,
-          'Loading the network and computing…',
-        ),
+        undefined,
+        error
+          ? ''
+          : progressText(
+              this.maps,
+              (ms) => `Forward pass (all three heads) in ${ms.toFixed(0)} ms`,
+              'Loading the network and computing…',
+            ),
       )}`;
   }
 }

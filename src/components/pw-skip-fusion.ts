@@ -13,9 +13,9 @@
  *   each new result: mean IU of `variant`, and of 32s, 16s, 8s in that order.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { classMapView, progressText, rangeControl, statusLine } from './templates';
+import { classMapView, errorAlert, progressText, rangeControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { loadLabelMap } from '../lib/browser/model';
@@ -229,6 +229,10 @@ export class PwSkipFusion extends LitElement {
     },
   });
 
+  private readonly onRetry = (): void => {
+    retryFailed(this.photo, this.truth, this.figure);
+  };
+
   constructor() {
     super();
     this.items = [];
@@ -373,7 +377,7 @@ export class PwSkipFusion extends LitElement {
     const error = this.photo.error ?? this.truth.error ?? this.figure.error;
     const c = this.shownClass();
     return html`${this.renderControls()}
-    ${error ? html`<p class="error" role="alert">Could not run the network: ${errorMessage(error)}</p>` : nothing}
+    ${error ? errorAlert('Could not run the network', error, this.onRetry) : nothing}
     ${
       value && this.photo.value && this.truth.value
         ? html`${this.renderScores(value.readouts)}

@@ -130,6 +130,11 @@ export class TensorTaskController<
   }
 }
 
+/** Runs again every one of `tasks` that ended in an error (an element's "Try again"). */
+export function retryFailed(...tasks: readonly { status: TaskStatus; retry(): void }[]): void {
+  for (const task of tasks) if (task.status === 'error') task.retry();
+}
+
 function hasDisposedTensor(args: readonly unknown[]): boolean {
   return args.some((a) => a instanceof tf.Tensor && a.isDisposed);
 }
