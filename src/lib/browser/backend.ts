@@ -8,7 +8,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { withBase } from '../url';
-import type { CrfPath } from '../crf-scene';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
 
@@ -230,11 +229,6 @@ export function reportLost(message: string): void {
 export const CONTEXT_LOST_MESSAGE =
   'The browser took the graphics (WebGL) context away from this page, so the live figures ' +
   'stopped. This can happen after a GPU or driver reset, or when many tabs use WebGL.';
-
-/** The CRF's typed-array path on anything but WebGL on a hardware GPU (see crf-scene.ts). */
-export function crfPathForBackend(): CrfPath {
-  return tf.getBackend() === 'webgl' && softwareRenderer() === undefined ? 'tfjs' : 'typed-array';
-}
 
 /** Test and debugging handle: the page's tfjs instance, e.g. for `tf.memory()` in browser tests. */
 declare global {

@@ -12,7 +12,8 @@ import { skipFusionFigure } from '../skip-fusion';
 import { layerMaps } from '../network-maps';
 import { confusionTensor } from '../confusion';
 import { FCN_CLASSES } from '../classes';
-import type { CrfMethod, CrfParams } from '../crf/index';
+import type { CrfMethod, CrfParams, ScribbleDab } from '../crf/index';
+import { scribbleFigure } from '../scribble-figure';
 import type { FcnVariant } from '../fcn';
 import { isTensorRef, toWire, type TensorRef } from './compute-wire';
 
@@ -114,6 +115,41 @@ const FIGURES: Record<string, Figure> = {
         throw error;
       } finally {
         ctx.signal.removeEventListener('abort', onAbort);
+      }
+    },
+  },
+  /** pw-crf-scribble: the CRF from the reader's strokes. */
+  'crf-scribble': {
+    async run({ image }, options, ctx) {
+      const params = options['params'] as CrfParams;
+      const path: CrfPath =
+        tf.getBackend() === 'webgl' && !ctx.softwareGpu ? 'tfjs' : 'typed-array';
+      let reached = 0;
+      try {
+        const figure = await scribbleFigure(
+          image as tf.Tensor3D,
+          options['strokes'] as ScribbleDab[],
+          Number(options['labels']),
+          params,
+          path,
+          { signal: ctx.signal, onIteration: (t) => (reached = t) },
+        );
+        try {
+          return await toWire(figure);
+        } finally {
+          tf.dispose(figure);
+        }
+      } catch (error) {
+        if (ctx.signal.aborted) {
+          aborted.push({
+            figure: 'crf-scribble',
+            atAbort: reached,
+            stopped: reached,
+            target: params.iterations,
+          });
+          if (aborted.length > 20) aborted.shift();
+        }
+        throw error;
       }
     },
   },
