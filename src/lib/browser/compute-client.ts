@@ -24,9 +24,12 @@ export class ComputeWorkerLost extends Error {
   }
 }
 
+/** Set when the browser refused to construct the worker (a policy, say): the page computes. */
+let workerRefused = false;
+
 /** Where figures run: 'worker', or 'page' where workers are missing or `?worker=off`. */
 export function computeMode(search: string = globalThis.location?.search ?? ''): 'worker' | 'page' {
-  if (new URLSearchParams(search).get('worker') === 'off') return 'page';
+  if (workerRefused || new URLSearchParams(search).get('worker') === 'off') return 'page';
   return typeof Worker === 'undefined' || typeof OffscreenCanvas === 'undefined'
     ? 'page'
     : 'worker';
@@ -179,10 +182,17 @@ export async function compute(
   { signal = new AbortController().signal }: { signal?: AbortSignal } = {},
 ): Promise<unknown> {
   signal.throwIfAborted();
-  if (computeMode() === 'page') {
-    return runOnPage(name, await withData(tensors, () => true), options, signal);
+  let first: WorkerLink | undefined;
+  if (computeMode() === 'worker') {
+    try {
+      first = currentLink();
+    } catch {
+      // The Worker constructor threw: the same registry runs on the page instead.
+      workerRefused = true;
+    }
   }
-  let l = currentLink();
+  if (!first) return runOnPage(name, await withData(tensors, () => true), options, signal);
+  let l = first;
   for (let attempt = 0; ; attempt++) {
     const refs = await withData(tensors, (id) => attempt > 0 || !l.sent.has(id));
     signal.throwIfAborted();
