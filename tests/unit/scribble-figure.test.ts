@@ -7,7 +7,7 @@ import { DEFAULT_CRF_PARAMS, type ScribbleDab } from '../../src/lib/crf/index';
 function photo(): tf.Tensor3D {
   return tf.tidy(() => {
     const x = tf.tile(tf.reshape(tf.range(0, 32), [1, 32, 1]), [32, 1, 3]);
-    return tf.add(tf.mul(tf.cast(tf.greaterEqual(x, 16), 'float32'), 0.8), 0.1) as tf.Tensor3D;
+    return tf.add<tf.Tensor3D>(tf.mul(tf.cast(tf.greaterEqual(x, 16), 'float32'), 0.8), 0.1);
   });
 }
 const strokes: ScribbleDab[] = [
