@@ -21,5 +21,8 @@ export default defineConfig({
     // No data: URLs for small assets (KaTeX's smaller fonts): the CSP allows fonts from 'self'
     // only, and files under the base path are what a static host serves anyway.
     build: { chunkSizeWarningLimit: 1500, assetsInlineLimit: 0 },
+    // The compute worker (src/lib/browser/compute-worker.ts) is a module worker that loads its
+    // tfjs backend on demand: ES output keeps those dynamic imports as separate chunks.
+    worker: { format: 'es' },
   },
 });

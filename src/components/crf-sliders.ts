@@ -44,27 +44,3 @@ export function renderCrfSlider(
     onInput: (v) => change(slider.key, v),
   });
 }
-
-/** Thrown by `pauseForInput` for a run that newer input has replaced (never shown). */
-export class Superseded extends Error {
-  constructor() {
-    super('superseded by newer input');
-  }
-}
-
-/**
- * Waits `ms` (default 250) for a slider drag or key repeat to settle, then throws `Superseded`
- * if the element's inputs changed meanwhile: its TensorTaskController has started a newer run,
- * so this one's result would be thrown away after seconds of work on slow backends.
- */
-export async function pauseForInput(
-  args: readonly unknown[],
-  current: () => readonly unknown[] | undefined,
-  ms = 250,
-): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  const now = current();
-  if (!now || now.length !== args.length || now.some((v, i) => v !== args[i])) {
-    throw new Superseded();
-  }
-}

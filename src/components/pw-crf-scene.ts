@@ -12,39 +12,23 @@
  * Needs the weights in public/weights/; if they cannot load, says so where the figure would be.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import { classMapView, progressText, statusLine } from './templates';
+import { classMapView, errorAlert, progressText, statusLine } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { loadLabelMap, loadModel } from '../lib/browser/model';
+import { loadLabelMap } from '../lib/browser/model';
+import { compute } from '../lib/browser/compute-client';
 import { FCN_CLASSES } from '../lib/classes';
-import { confusionTensor } from '../lib/confusion';
-import { segmentationScores } from '../lib/metrics';
 import {
-  CpuMeanField,
-  prepareCpuKernels,
   REFERENCE_CRF_PARAMS,
   TUNED_CRF_PARAMS,
-  unaryFromLogits,
-  type CpuCrfKernels,
   type CrfMethod,
   type CrfParams,
 } from '../lib/crf/index';
-import {
-  candidateLabels,
-  cpuFigureTensors,
-  cpuProblemData,
-  downscaleForCrf,
-  labelAgreement,
-  labelMapFrom,
-  meanFieldFigure,
-  type CpuProblemData,
-} from '../lib/crf-figure';
-import { softwareRenderer } from '../lib/browser/backend';
-import { fcnFigure } from './pw-fcn-explorer';
-import { type CrfSlider, crfSliderStyles, pauseForInput, renderCrfSlider } from './crf-sliders';
+import type { CrfPath, CrfSceneResult, CrfTracePoint } from '../lib/crf-scene';
+import { type CrfSlider, crfSliderStyles, renderCrfSlider } from './crf-sliders';
 import type { ChartOptions } from './pw-chart';
 import './pw-tensor-view';
 import './pw-chart';
@@ -59,23 +43,14 @@ interface SceneItem {
 /** Side of the scenes the network sees; the CRF's spatial widths are given in its pixels. */
 const SCENE_SIDE = 128;
 
-type TracePoint = { iteration: number; energy: number; changed: number };
-
-/** Scene, FCN-8s logits and ground truth at the scene's full 128×128. */
-interface Unaries extends tf.TensorContainerObject {
-  image: tf.Tensor3D;
-  /** `[h, w, 11]` FCN-8s scores. */
-  logits: tf.Tensor3D;
-  truth: tf.Tensor2D;
-  /** The classes the CRF carries (`candidateLabels`) and their scores `[h, w, K]`. */
-  classes: number[];
-  kept: tf.Tensor3D;
-}
+type TracePoint = CrfTracePoint;
 
 interface CrfResult extends tf.TensorContainerObject {
+  /** `[128, 128, 11]` FCN-8s scores (the unary). */
+  logits: tf.Tensor3D;
   /** `[h, w]` class indices after the CRF. */
   labels: tf.Tensor2D;
-  /** `[h, w]` total probability travel and last label change (`meanFieldFigure`). */
+  /** `[h, w]` total probability travel and last label change. */
   travel: tf.Tensor2D;
   settled: tf.Tensor2D;
   settledRange: [number, number];
@@ -92,20 +67,6 @@ interface CrfResult extends tf.TensorContainerObject {
   passes: number;
 }
 
-/**
- * 'typed-array': mean-field-cpu.ts over Float32Arrays, for CPUs (the CPU and WASM backends, or
- * WebGL on a software renderer); 'tfjs': meanField.ts as tfjs ops, for a GPU.
- */
-export type CrfPath = 'typed-array' | 'tfjs';
-
-/** The typed-array path on anything but WebGL on a hardware GPU. */
-export function crfPathForBackend(): CrfPath {
-  return tf.getBackend() === 'webgl' && softwareRenderer() === undefined ? 'tfjs' : 'typed-array';
-}
-
-/** Side of the copy the exact path runs on (its cost grows with the square of the pixels). */
-const EXACT_SIDE = 64;
-
 /** The setting presets: the page's default (tuned on validation scenes) and densecrf's. */
 const PRESETS: readonly { name: string; params: CrfParams }[] = [
   { name: 'tuned (validation scenes)', params: TUNED_CRF_PARAMS },
@@ -120,13 +81,6 @@ const SLIDERS: readonly CrfSlider[] = [
   { key: 'thetaGamma', label: 'θγ (position, px)', min: 1, max: 10, step: 1 },
   { key: 'iterations', label: 'Iterations', min: 0, max: 20, step: 1 },
 ];
-
-async function meanIU(labels: tf.Tensor, truth: tf.Tensor2D): Promise<number> {
-  const confusion = tf.tidy(() => confusionTensor(labels, truth, FCN_CLASSES.length));
-  const counts = await confusion.array();
-  confusion.dispose();
-  return segmentationScores(counts).meanIU;
-}
 
 export class PwCrfScene extends LitElement {
   static override properties = {
@@ -199,30 +153,11 @@ export class PwCrfScene extends LitElement {
     },
     task: ([url]) => loadLabelMap(url),
   });
-  /** FCN-8s logits, scene and truth (copies this controller owns) at 128×128. */
-  private readonly unaries = new TensorTaskController(this, {
-    args: () =>
-      this.photo.value && this.truth.value
-        ? ([this.photo.value, this.truth.value] as const)
-        : undefined,
-    task: async ([photo, truth]): Promise<Unaries> => {
-      const f = fcnFigure(await loadModel(), photo, '8s');
-      const small = downscaleForCrf(photo, f.logits, truth, SCENE_SIDE);
-      tf.dispose(f);
-      try {
-        const classes = await candidateLabels(small.logits);
-        const kept = tf.gather<tf.Tensor3D>(small.logits, classes, 2);
-        return { ...small, classes, kept };
-      } catch (error) {
-        tf.dispose(small);
-        throw error;
-      }
-    },
-  });
   private crfArgs() {
-    return this.unaries.value
+    return this.photo.value && this.truth.value
       ? ([
-          this.unaries.value,
+          this.photo.value,
+          this.truth.value,
           this.method,
           this.w1,
           this.thetaAlpha,
@@ -233,131 +168,37 @@ export class PwCrfScene extends LitElement {
         ] as const)
       : undefined;
   }
-  /** The typed-array path's prepared problem, kept while only the iteration count changes. */
-  private cpu:
-    | {
-        unaries: Unaries;
-        side: number;
-        data: CpuProblemData;
-        kernels: CpuCrfKernels;
-        kernelKey: string;
-        run: CpuMeanField;
-        runKey: string;
-      }
-    | undefined;
 
-  /** Reads back, builds or reuses the typed-array problem and goes to `iterations`. */
-  private async cpuRun(
-    u: Unaries,
-    image: tf.Tensor3D,
-    kept: tf.Tensor3D,
-    params: CrfParams,
-    method: CrfMethod,
-  ): Promise<CpuMeanField> {
-    const side = image.shape[0];
-    const kernelKey = `${method} ${params.thetaAlpha} ${params.thetaBeta} ${params.thetaGamma}`;
-    const runKey = `${kernelKey} ${params.w1} ${params.w2}`;
-    let c = this.cpu;
-    if (!c || c.unaries !== u || c.side !== side) {
-      const unary = unaryFromLogits(kept);
-      const data = await cpuProblemData(image, unary).finally(() => unary.dispose());
-      const kernels = prepareCpuKernels(data.rgb, side, side, params, true, method);
-      const run = new CpuMeanField(kernels, data.unary, data.labels, params, true);
-      c = { unaries: u, side, data, kernels, kernelKey, run, runKey };
-    } else if (c.kernelKey !== kernelKey) {
-      const kernels = prepareCpuKernels(c.data.rgb, side, side, params, true, method);
-      const run = new CpuMeanField(kernels, c.data.unary, c.data.labels, params, true);
-      c = { ...c, kernels, kernelKey, run, runKey };
-    } else if (c.runKey !== runKey) {
-      const run = new CpuMeanField(c.kernels, c.data.unary, c.data.labels, params, true);
-      c = { ...c, run, runKey };
-    }
-    this.cpu = c;
-    c.run.goTo(params.iterations);
-    return c.run;
-  }
-
+  /**
+   * FCN-8s and the CRF in the compute worker (crf-scene.ts): the network runs once per scene,
+   * and a newer setting stops an older run between iterations.
+   */
   private readonly crf = new TensorTaskController(this, {
     args: () => this.crfArgs(),
-    task: async (args) => {
-      const path = crfPathForBackend();
-      // The typed-array path answers in a fraction of a second: no need to wait out a drag.
-      await pauseForInput(args, () => this.crfArgs(), path === 'typed-array' ? 0 : 250);
-      const [u, method, w1, thetaAlpha, thetaBeta, w2, thetaGamma, iterations] = args;
-      const exact = method === 'exact';
+    task: async (args, { signal }): Promise<CrfResult> => {
+      const [photo, truth, method, w1, thetaAlpha, thetaBeta, w2, thetaGamma, iterations] = args;
       const params: CrfParams = { w1, thetaAlpha, thetaBeta, w2, thetaGamma, iterations };
-      // Everything made below, freed if the run fails: an await lets a newer scene replace (and
-      // dispose) `u`, and this run, superseded, then fails on its disposed tensors.
-      const made: tf.Tensor[] = [];
-      try {
-        // The exact path runs on a 64×64 copy; spatial widths stay in pixels of the 128×128
-        // scene and are scaled with it.
-        const small = exact
-          ? downscaleForCrf(u.image, u.logits, u.truth, EXACT_SIDE)
-          : { image: u.image, logits: u.logits, truth: u.truth };
-        if (exact) made.push(small.image, small.logits, small.truth);
-        const kept = exact ? tf.gather<tf.Tensor3D>(small.logits, u.classes, 2) : u.kept;
-        if (exact) made.push(kept);
-        const side = small.image.shape[0];
-        const scale = side / SCENE_SIDE;
-        const scaled = {
-          ...params,
-          thetaAlpha: thetaAlpha * scale,
-          thetaGamma: thetaGamma * scale,
-        };
-        let fig: { q: tf.Tensor3D; travel: tf.Tensor2D; settled: tf.Tensor2D };
-        let trace: TracePoint[];
-        let passes = NaN;
-        if (path === 'typed-array') {
-          const run = await this.cpuRun(u, small.image, kept, scaled, method);
-          fig = cpuFigureTensors(run);
-          trace = run.trace.map((t) => ({ ...t }));
-          passes = run.messagePasses;
-        } else {
-          const unary = unaryFromLogits(kept);
-          try {
-            const f = meanFieldFigure(small.image, unary, { ...scaled, method });
-            fig = f;
-            trace = f.trace.map((t) => ({ ...t }));
-          } finally {
-            unary.dispose();
-          }
-        }
-        made.push(fig.q, fig.travel, fig.settled);
-        let agreement = NaN;
-        if (exact) {
-          const unary = unaryFromLogits(kept);
-          const fast = meanFieldFigure(small.image, unary, { ...scaled, method: 'fast' });
-          unary.dispose();
-          const agree = labelAgreement(fig.q, fast.q);
-          agreement = (await agree.data())[0] ?? NaN;
-          tf.dispose([agree, fast.q, fast.travel, fast.settled]);
-        }
-        const predicted = tf.tidy(() => tf.argMax(small.logits, -1));
-        const crfLabels = labelMapFrom(fig.q, u.classes);
-        made.push(predicted, crfLabels);
-        const before = await meanIU(predicted, small.truth);
-        const after = await meanIU(crfLabels, small.truth);
-        tf.dispose([predicted, fig.q]);
-        if (exact) tf.dispose([small.image, small.logits, small.truth, kept]);
-        const result: CrfResult = {
-          labels: crfLabels,
-          travel: fig.travel,
-          settled: fig.settled,
-          settledRange: [0, Math.max(1, iterations)],
-          trace,
-          before,
-          after,
-          agreement,
-          side,
-          path,
-          passes,
-        };
-        return result;
-      } catch (error) {
-        tf.dispose(made.filter((t) => !t.isDisposed));
-        throw error;
-      }
+      const r = (await compute(
+        'crf-scene',
+        { image: photo, truth },
+        { params, method },
+        { signal },
+      )) as CrfSceneResult & { logits: Float32Array; sceneSide: number };
+      const { side, sceneSide } = r;
+      return {
+        logits: tf.tensor3d(r.logits, [sceneSide, sceneSide, FCN_CLASSES.length]),
+        labels: tf.tensor2d(r.labels, [side, side], 'int32'),
+        travel: tf.tensor2d(r.travel, [side, side]),
+        settled: tf.tensor2d(r.settled, [side, side]),
+        settledRange: [0, Math.max(1, iterations)],
+        trace: r.trace,
+        before: r.before,
+        after: r.after,
+        agreement: r.agreement,
+        side,
+        path: r.path,
+        passes: r.passes,
+      };
     },
   });
 
@@ -404,6 +245,9 @@ export class PwCrfScene extends LitElement {
   };
   private readonly onSlider = (key: CrfSlider['key'], value: number) => {
     this[key] = value;
+  };
+  private readonly onRetry = (): void => {
+    retryFailed(this.photo, this.truth, this.crf);
   };
   private readonly onStep = () => {
     this.iterations = Math.min(20, this.iterations + 1);
@@ -504,18 +348,15 @@ export class PwCrfScene extends LitElement {
   }
 
   override render() {
-    const u = this.unaries.value;
+    const photo = this.photo.value;
+    const truth = this.truth.value;
     const r = this.crf.value;
     const exact = this.method === 'exact';
-    const error = this.photo.error ?? this.truth.error ?? this.unaries.error ?? this.crf.error;
+    const error = this.photo.error ?? this.truth.error ?? this.crf.error;
     const [changedChart, energyChart] = r ? this.charts(r.trace) : [undefined, undefined];
     const last = r?.trace[r.trace.length - 1];
     return html`${this.renderControls()}
-    ${
-      error
-        ? html`<p class="error" role="alert">Could not run the CRF: ${errorMessage(error)}</p>`
-        : nothing
-    }
+    ${error ? errorAlert('Could not run the CRF', error, this.onRetry) : nothing}
     ${
       r
         ? html`<p class="readout">
@@ -533,14 +374,14 @@ export class PwCrfScene extends LitElement {
         : nothing
     }
     ${
-      u && r
+      photo && truth && r
         ? html`<div class="pair">
-              ${classMapView(u.logits, 'FCN-8s prediction (the unary)')}
+              ${classMapView(r.logits, 'FCN-8s prediction (the unary)')}
               ${classMapView(r.labels, `CRF after ${this.iterations} iteration${this.iterations === 1 ? '' : 's'}`)}
             </div>
             <div class="panels">
-              <pw-tensor-view .tensor=${u.image} mode="rgb" label="Test scene"></pw-tensor-view>
-              ${classMapView(u.truth, 'Ground truth')}
+              <pw-tensor-view .tensor=${photo} mode="rgb" label="Test scene"></pw-tensor-view>
+              ${classMapView(truth, 'Ground truth')}
               <pw-tensor-view
                 .tensor=${r.travel}
                 mode="grey"

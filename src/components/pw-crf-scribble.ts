@@ -18,17 +18,10 @@ import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { drawTensor } from '../lib/browser/image';
-import {
-  CpuMeanField,
-  DEFAULT_CRF_PARAMS,
-  prepareCpuKernels,
-  scribbleUnary,
-  strokesToLabelMap,
-  type ScribbleDab,
-} from '../lib/crf/index';
-import { cpuFigureTensors, cpuProblemData, meanFieldFigure } from '../lib/crf-figure';
-import { crfPathForBackend } from './pw-crf-scene';
-import { type CrfSlider, crfSliderStyles, pauseForInput, renderCrfSlider } from './crf-sliders';
+import { DEFAULT_CRF_PARAMS, type ScribbleDab } from '../lib/crf/index';
+import { compute } from '../lib/browser/compute-client';
+import { fromWire } from '../lib/browser/compute-wire';
+import { type CrfSlider, crfSliderStyles, renderCrfSlider } from './crf-sliders';
 import './pw-tensor-view';
 
 const BRUSHES = ['red', 'blue', 'green', 'yellow'] as const;
@@ -151,40 +144,25 @@ export class PwCrfScribble extends LitElement {
   }
   private readonly result = new TensorTaskController(this, {
     args: () => this.resultArgs(),
-    task: async (args): Promise<ScribbleResult> => {
-      const fast = crfPathForBackend() === 'typed-array';
-      await pauseForInput(args, () => this.resultArgs(), fast ? 0 : 250);
+    // The CRF runs in the compute worker (compute-registry.ts 'crf-scribble'); a newer stroke
+    // or setting stops an older run between iterations.
+    task: async (args, { signal }): Promise<ScribbleResult> => {
       const [photo, strokes, w1, thetaAlpha, thetaBeta, iterations] = args;
-      const [h, w] = photo.shape;
-      const map = strokesToLabelMap(strokes, h, w);
-      const labels = tf.tensor2d(map, [h, w], 'int32');
-      const unary = scribbleUnary(labels, BRUSHES.length);
-      labels.dispose();
-      try {
-        const params = {
-          w1,
-          thetaAlpha,
-          thetaBeta,
-          w2: this.w2,
-          thetaGamma: this.thetaGamma,
-          iterations,
-        };
-        let fig: { q: tf.Tensor3D; travel: tf.Tensor2D; settled: tf.Tensor2D };
-        if (crfPathForBackend() === 'typed-array') {
-          const data = await cpuProblemData(photo, unary);
-          const kernels = prepareCpuKernels(data.rgb, h, w, params);
-          const run = new CpuMeanField(kernels, data.unary, data.labels, params);
-          run.goTo(iterations);
-          fig = cpuFigureTensors(run);
-        } else {
-          fig = meanFieldFigure(photo, unary, { ...params, method: 'fast' });
-        }
-        tf.dispose([fig.travel, fig.settled]);
-        const confidence = tf.tidy(() => tf.max<tf.Tensor2D>(fig.q, -1));
-        return { q: fig.q, confidence };
-      } finally {
-        unary.dispose();
-      }
+      const params = {
+        w1,
+        thetaAlpha,
+        thetaBeta,
+        w2: this.w2,
+        thetaGamma: this.thetaGamma,
+        iterations,
+      };
+      const wire = await compute(
+        'crf-scribble',
+        { image: photo },
+        { strokes, labels: BRUSHES.length, params },
+        { signal },
+      );
+      return fromWire<ScribbleResult>(wire);
     },
   });
 

@@ -20,23 +20,16 @@ import { classMapView, progressText, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
-import { loadLabelMap, loadModel } from '../lib/browser/model';
+import { loadLabelMap } from '../lib/browser/model';
 import { imageToTensor, loadImage } from '../lib/browser/image';
-import { disposeFcnResult, fcnForward, type FcnVariant } from '../lib/fcn';
-import { FCN_CLASSES } from '../lib/classes';
-import { confusionTensor } from '../lib/confusion';
+import { compute } from '../lib/browser/compute-client';
+import { fromWire } from '../lib/browser/compute-wire';
+import type { FcnVariant } from '../lib/fcn';
+import type { FcnFigure } from '../lib/fcn-figure';
 import { segmentationScores } from '../lib/metrics';
-import type { FcnWeights } from '../lib/weights';
 import type { FeatureLayer } from './pw-feature-grid';
 import './pw-tensor-view';
 import './pw-feature-grid';
-
-export interface FcnFigure extends tf.TensorContainerObject {
-  /** `[H, W, 11]` class scores at input resolution. */
-  logits: tf.Tensor3D;
-  /** Every intermediate, batch dimension dropped, in computation order. */
-  layers: Record<string, tf.Tensor3D>;
-}
 
 const ENCODER = /^(conv|pool|fc|score_fr)/;
 
@@ -83,27 +76,6 @@ async function loadInput(src: string, side: number, label: string | undefined): 
     photo.dispose();
     throw error;
   }
-}
-
-/** Runs the FCN on `[H, W, 3]` and keeps the intermediates as `[h, w, c]` tensors. */
-export function fcnFigure(
-  weights: FcnWeights,
-  image: tf.Tensor3D,
-  variant: FcnVariant,
-  skipWeights?: { pool4: number; pool3: number },
-): FcnFigure {
-  return tf.tidy(() => {
-    const result = fcnForward(
-      weights,
-      tf.expandDims(image, 0),
-      skipWeights ? { variant, skipWeights } : { variant },
-    );
-    const layers: Record<string, tf.Tensor3D> = {};
-    for (const [name, t] of result.intermediates) layers[name] = tf.squeeze(t, [0]);
-    const logits = tf.squeeze<tf.Tensor3D>(result.logits, [0]);
-    disposeFcnResult(result);
-    return { logits, layers };
-  });
 }
 
 export class PwFcnExplorer extends LitElement {
@@ -163,21 +135,15 @@ export class PwFcnExplorer extends LitElement {
     new TensorTaskController(this, {
       announce: () => ({ meanIU: this.figure.value?.meanIU ?? null }),
       args: () => (this.input.value ? ([this.input.value, this.variant] as const) : undefined),
-      task: async ([{ photo, truth }, variant]): Promise<Scored> => {
-        const figure = fcnFigure(await loadModel(), photo, variant);
-        if (!truth) return { figure, meanIU: undefined, pixelAccuracy: undefined };
-        try {
-          const confusion = tf.tidy(() =>
-            confusionTensor(tf.argMax(figure.logits, 2), truth, FCN_CLASSES.length),
-          );
-          const counts = await confusion.array();
-          confusion.dispose();
-          const scores = segmentationScores(counts);
-          return { figure, meanIU: scores.meanIU, pixelAccuracy: scores.pixelAccuracy };
-        } catch (error) {
-          tf.dispose(figure);
-          throw error;
-        }
+      // The forward pass runs in the compute worker (compute-registry.ts 'fcn'); the maps come
+      // back as arrays and become tensors here only for drawing.
+      task: async ([{ photo, truth }, variant], { signal }): Promise<Scored> => {
+        const wire = await compute('fcn', { image: photo, truth }, { variant }, { signal });
+        const { confusion, ...maps } = wire as { confusion: number[][] | undefined };
+        const figure = await fromWire<FcnFigure>(maps);
+        if (!confusion) return { figure, meanIU: undefined, pixelAccuracy: undefined };
+        const scores = segmentationScores(confusion);
+        return { figure, meanIU: scores.meanIU, pixelAccuracy: scores.pixelAccuracy };
       },
     });
 

@@ -16,13 +16,14 @@
  * Vertical when narrower than 44rem, horizontal otherwise.
  */
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
-import { classMapView, progressText, selectControl, statusLine } from './templates';
-import { TensorTaskController } from './controllers/tensor-task';
+import { classMapView, errorAlert, progressText, selectControl, statusLine } from './templates';
+import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { loadModel } from '../lib/browser/model';
+import { compute } from '../lib/browser/compute-client';
+import { fromWire } from '../lib/browser/compute-wire';
 import { fcnLayers, totalParams, type NetworkLayer } from '../lib/network';
-import { layerMaps } from '../lib/network-maps';
+import type { LayerMaps } from '../lib/network-maps';
 import { FCN_OUTPUT_STRIDE, type FcnVariant } from '../lib/fcn';
 import type { FeatureLayer } from './pw-feature-grid';
 import './pw-tensor-view';
@@ -222,8 +223,14 @@ export class PwNetwork extends LitElement {
   private readonly maps = new TensorTaskController(this, {
     announce: true,
     args: () => (this.photo.value ? ([this.photo.value] as const) : undefined),
-    task: async ([photo]) => layerMaps(await loadModel(), photo),
+    // The forward pass runs in the compute worker (compute-registry.ts 'layer-maps').
+    task: async ([photo], { signal }) =>
+      fromWire<LayerMaps>(await compute('layer-maps', { image: photo }, {}, { signal })),
   });
+
+  private readonly onRetry = (): void => {
+    retryFailed(this.photo, this.maps);
+  };
 
   constructor() {
     super();
@@ -501,13 +508,16 @@ export class PwNetwork extends LitElement {
               <pw-feature-grid .layers=${featureLayers} layer=${this.selected}></pw-feature-grid>`
           : nothing
       }
+      ${error ? errorAlert('Could not compute this figure', error, this.onRetry) : nothing}
       ${statusLine(
-        error,
-        progressText(
-          this.maps,
-          (ms) => `Forward pass (all three heads) in ${ms.toFixed(0)} ms`,
-          'Loading the network and computing…',
-        ),
+        undefined,
+        error
+          ? ''
+          : progressText(
+              this.maps,
+              (ms) => `Forward pass (all three heads) in ${ms.toFixed(0)} ms`,
+              'Loading the network and computing…',
+            ),
       )}`;
   }
 }

@@ -13,12 +13,14 @@
  *   each new result: mean IU of `variant`, and of 32s, 16s, 8s in that order.
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { classMapView, progressText, rangeControl, statusLine } from './templates';
+import { classMapView, errorAlert, progressText, rangeControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { loadLabelMap, loadModel } from '../lib/browser/model';
+import { loadLabelMap } from '../lib/browser/model';
+import { compute } from '../lib/browser/compute-client';
+import { fromWire } from '../lib/browser/compute-wire';
 import type { FcnVariant } from '../lib/fcn';
 import { FCN_CLASSES } from '../lib/classes';
 import { segmentationScores } from '../lib/metrics';
@@ -26,7 +28,6 @@ import {
   SKIP_STREAMS,
   SKIP_VARIANTS,
   STREAMS_OF,
-  skipFusionFigure,
   type SkipFusionResult,
   type SkipStream,
 } from '../lib/skip-fusion';
@@ -190,8 +191,15 @@ export class PwSkipFusion extends LitElement {
       this.photo.value && this.truth.value
         ? ([this.photo.value, this.truth.value, this.pool4, this.pool3] as const)
         : undefined,
-    task: async ([photo, truth, pool4, pool3]): Promise<Result> => {
-      const figure = skipFusionFigure(await loadModel(), photo, truth, { pool4, pool3 });
+    // The forward pass runs in the compute worker (compute-registry.ts 'skip-fusion').
+    task: async ([photo, truth, pool4, pool3], { signal }): Promise<Result> => {
+      const wire = await compute(
+        'skip-fusion',
+        { image: photo, truth },
+        { skipWeights: { pool4, pool3 } },
+        { signal },
+      );
+      const figure = await fromWire<SkipFusionResult>(wire);
       try {
         const [confusion, absMax, truthCounts] = await Promise.all([
           figure.confusion.array(),
@@ -220,6 +228,10 @@ export class PwSkipFusion extends LitElement {
       }
     },
   });
+
+  private readonly onRetry = (): void => {
+    retryFailed(this.photo, this.truth, this.figure);
+  };
 
   constructor() {
     super();
@@ -365,7 +377,7 @@ export class PwSkipFusion extends LitElement {
     const error = this.photo.error ?? this.truth.error ?? this.figure.error;
     const c = this.shownClass();
     return html`${this.renderControls()}
-    ${error ? html`<p class="error" role="alert">Could not run the network: ${errorMessage(error)}</p>` : nothing}
+    ${error ? errorAlert('Could not run the network', error, this.onRetry) : nothing}
     ${
       value && this.photo.value && this.truth.value
         ? html`${this.renderScores(value.readouts)}

@@ -81,6 +81,10 @@ export const elementStyles = css`
   .error {
     color: var(--pw-error, #b00020);
   }
+  .error .retry {
+    font: inherit;
+    margin-inline-start: 0.5rem;
+  }
   :focus-visible {
     outline: 3px solid var(--pw-focus, #2456c9);
     outline-offset: 2px;

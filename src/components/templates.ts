@@ -77,6 +77,18 @@ export function statusLine(
   </p>`;
 }
 
+/**
+ * A failed figure's message, `<prefix>: <message>`, as an alert with a "Try again" button (a
+ * compute worker that stopped, weights that did not load): the rest of the page keeps working.
+ */
+export function errorAlert(prefix: string, error: unknown, onRetry: () => void): TemplateResult {
+  return html`<p class="error" role="alert">
+    ${prefix}: ${errorMessage(error)}<button type="button" class="retry" @click=${onRetry}>
+      Try again
+    </button>
+  </p>`;
+}
+
 export interface SelectControl<T extends string> {
   /** Visible label. */
   readonly label: string;

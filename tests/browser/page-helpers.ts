@@ -79,13 +79,17 @@ export async function waitForBackend(page: Page): Promise<string> {
   return (await badge.getAttribute('data-backend')) ?? '';
 }
 
-/** tf.memory().numTensors in the page, via the debugging handle the backend module installs. */
+/**
+ * Live tfjs tensors of the page: the page's own `tf.memory().numTensors` plus the compute
+ * worker's (via the debugging handles the backend and compute-client modules install).
+ */
 export function numTensors(page: Page): Promise<number> {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
     const handle = globalThis.pixelwise;
     if (!handle)
       throw new Error('globalThis.pixelwise is missing: the backend module did not load');
-    return handle.tf.memory().numTensors;
+    const worker = (await globalThis.pixelwiseCompute?.stats())?.numTensors ?? 0;
+    return handle.tf.memory().numTensors + worker;
   });
 }
 

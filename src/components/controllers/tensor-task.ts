@@ -4,6 +4,11 @@
  * drops results that a newer run has overtaken, and exposes pending / complete / error for
  * rendering. Like `@lit/task`, but tensor-aware: nothing it produced outlives the element.
  *
+ * Each run gets an AbortSignal (`@lit/task`'s contract): a newer run, or the element leaving
+ * the page, aborts the older one, which stops at its next step; what it rejects with is dropped.
+ * A task returns its readouts inside its result and never writes element state: the result is
+ * committed only if its run is still the current one.
+ *
  * Nothing a task throws escapes: the error is kept in `error` for the element's status line
  * (`retry()` runs the task again). A run whose input tensor was disposed while it ran (the
  * owner replaced it) is dropped silently, like an overtaken run: the replacement comes next.
@@ -18,8 +23,11 @@ export type TaskStatus = 'initial' | 'pending' | 'complete' | 'error';
 export interface TensorTaskOptions<A extends readonly unknown[], R extends tf.TensorContainer> {
   /** The inputs; the task reruns when any element changes (`!==`). Return undefined to wait. */
   args: () => A | undefined;
-  /** Computes the result. It owns what it returns; the controller disposes it later. */
-  task: (args: A) => R | Promise<R>;
+  /**
+   * Computes the result. It owns what it returns; the controller disposes it later. `signal`
+   * aborts when a newer run starts or the element disconnects.
+   */
+  task: (args: A, options: { signal: AbortSignal }) => R | Promise<R>;
   /**
    * Fire `pw-computed` (`CustomEvent<{ ms, ...extra }>`, bubbling, composed) from the host
    * after each update that shows a new result: true, or a function giving extra detail.
@@ -41,6 +49,7 @@ export class TensorTaskController<
   private lastArgs: A | undefined;
   private announced: R | undefined;
   private runId = 0;
+  private abort: AbortController | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -72,6 +81,8 @@ export class TensorTaskController<
 
   hostDisconnected(): void {
     this.runId++;
+    this.abort?.abort();
+    this.abort = undefined;
     this.replace(undefined);
     this.lastArgs = undefined;
     this.status = 'initial';
@@ -85,6 +96,9 @@ export class TensorTaskController<
 
   private async run(args: A): Promise<void> {
     const id = ++this.runId;
+    this.abort?.abort();
+    const controller = new AbortController();
+    this.abort = controller;
     this.status = 'pending';
     this.host.requestUpdate();
     const started = performance.now();
@@ -93,7 +107,7 @@ export class TensorTaskController<
       await ensureBackend();
       // An input disposed before the task starts belongs to a run its owner has replaced.
       if (id !== this.runId || hasDisposedTensor(args)) return;
-      result = await this.options.task(args);
+      result = await this.options.task(args, { signal: controller.signal });
       if (id !== this.runId) {
         tf.dispose(result);
         return;
@@ -103,7 +117,7 @@ export class TensorTaskController<
       this.error = undefined;
       this.status = 'complete';
     } catch (error) {
-      if (id !== this.runId || hasDisposedTensor(args)) return;
+      if (id !== this.runId || controller.signal.aborted || hasDisposedTensor(args)) return;
       this.error = error;
       this.status = 'error';
     }
@@ -114,6 +128,11 @@ export class TensorTaskController<
     if (this.value !== undefined) tf.dispose(this.value);
     this.value = next;
   }
+}
+
+/** Runs again every one of `tasks` that ended in an error (an element's "Try again"). */
+export function retryFailed(...tasks: readonly { status: TaskStatus; retry(): void }[]): void {
+  for (const task of tasks) if (task.status === 'error') task.retry();
 }
 
 function hasDisposedTensor(args: readonly unknown[]): boolean {

@@ -49,12 +49,7 @@ function watchContextLoss(canvas: HTMLCanvasElement | OffscreenCanvas): void {
   canvas.addEventListener(
     'webglcontextlost',
     () => {
-      emit({
-        phase: 'lost',
-        message:
-          'The browser took the graphics (WebGL) context away from this page, so the live figures ' +
-          'stopped. This can happen after a GPU or driver reset, or when many tabs use WebGL.',
-      });
+      emit({ phase: 'lost', message: CONTEXT_LOST_MESSAGE });
     },
     { once: true },
   );
@@ -76,14 +71,53 @@ export function requestedBackend(
 /** Software rasterizers: WebGL through them runs on the CPU, slower than WebAssembly. */
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|lavapipe|software|basic render driver/i;
 
+/** A throwaway WebGL context (on a canvas, or an OffscreenCanvas inside a worker), or null. */
+function probeContext(): WebGLRenderingContext | WebGL2RenderingContext | null {
+  if (typeof document !== 'undefined') {
+    const canvas = document.createElement('canvas');
+    return canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+  }
+  if (typeof OffscreenCanvas === 'undefined') return null;
+  const canvas = new OffscreenCanvas(1, 1);
+  return canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+}
+
+/** Whether this thread can create a WebGL context at all (probed once, released at once). */
+export function hasWebgl(): boolean {
+  const gl = probeContext();
+  gl?.getExtension('WEBGL_lose_context')?.loseContext();
+  return gl !== null;
+}
+
+/**
+ * What the backend choice depends on, probed where the page runs: a compute worker receives
+ * the page's, so it makes the same choice as the page would (the worker's own URL has no query,
+ * and a test that takes WebGL away from the page takes it away from the worker too).
+ */
+export interface BackendHints {
+  /** The page's query string (`?backend=`). */
+  readonly search: string;
+  /** The software rasterizer's name when WebGL runs on one (see `softwareRenderer`). */
+  readonly software: string | undefined;
+  /** Whether the page can create a WebGL context. */
+  readonly webgl: boolean;
+}
+
+/** The hints of this thread (the page's, when called on the main thread). */
+export function localHints(): BackendHints {
+  return {
+    search: globalThis.location?.search ?? '',
+    software: softwareRenderer(),
+    webgl: hasWebgl(),
+  };
+}
+
 /**
  * The software rasterizer's name (e.g. "SwiftShader") when WebGL runs on one, else undefined. Probed on a
  * throwaway context that is released at once, before tfjs creates its own.
  */
 export function softwareRenderer(): string | undefined {
-  if (typeof document === 'undefined') return undefined;
-  const canvas = document.createElement('canvas');
-  const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+  const gl = probeContext();
   if (!gl) return undefined;
   try {
     const info = gl.getExtension('WEBGL_debug_renderer_info');
@@ -130,9 +164,9 @@ const NOTHING_FAST =
   'Neither WebGL nor WebAssembly is available, so figures run in plain JavaScript. ' +
   'They work, but expect each update to take a while.';
 
-async function pick(): Promise<BackendInfo> {
-  const asked = requestedBackend();
-  if (asked !== undefined) {
+async function pick(hints: BackendHints): Promise<BackendInfo> {
+  const asked = requestedBackend(hints.search);
+  if (asked !== undefined && (asked !== 'webgl' || hints.webgl)) {
     const forced = `This page was opened with ?backend=${asked}, so figures run on ${asked}.`;
     const info =
       asked === 'webgl'
@@ -145,7 +179,7 @@ async function pick(): Promise<BackendInfo> {
 
   // A software GPU is not a GPU: on SwiftShader or llvmpipe, WebGL runs its shaders on the
   // CPU and is 5-40x slower per figure than WebAssembly (measured on a 2-core machine).
-  const software = asked === undefined ? softwareRenderer() : undefined;
+  const software = asked === undefined ? hints.software : undefined;
   if (software !== undefined) {
     const info = await startWasm(
       `No hardware GPU found (WebGL here is ${software}, a software renderer), so figures ` +
@@ -154,7 +188,7 @@ async function pick(): Promise<BackendInfo> {
     if (info) return info;
   }
 
-  const webgl = await startWebgl();
+  const webgl = hints.webgl ? await startWebgl() : undefined;
   if (webgl) return webgl;
   const wasm = await startWasm(NO_WEBGL);
   if (wasm) return wasm;
@@ -165,9 +199,12 @@ async function pick(): Promise<BackendInfo> {
 
 let chosen: Promise<BackendInfo> | undefined;
 
-/** Starts (once) and returns the page's backend. Rejects only if even the CPU backend fails. */
-export function ensureBackend(): Promise<BackendInfo> {
-  chosen ??= pick().then(
+/**
+ * Starts (once) and returns this thread's backend. Rejects only if even the CPU backend fails.
+ * @param hints what the choice depends on; by default probed here (a worker passes the page's).
+ */
+export function ensureBackend(hints?: BackendHints): Promise<BackendInfo> {
+  chosen ??= pick(hints ?? localHints()).then(
     (info) => {
       emit({ phase: 'ready', info });
       return info;
@@ -179,6 +216,19 @@ export function ensureBackend(): Promise<BackendInfo> {
   );
   return chosen;
 }
+
+/**
+ * Reports a lost WebGL context that happened elsewhere (in the compute worker): the page's
+ * figures stop just as when the page's own context is lost.
+ */
+export function reportLost(message: string): void {
+  emit({ phase: 'lost', message });
+}
+
+/** The WebGL context loss message (also sent by the compute worker). */
+export const CONTEXT_LOST_MESSAGE =
+  'The browser took the graphics (WebGL) context away from this page, so the live figures ' +
+  'stopped. This can happen after a GPU or driver reset, or when many tabs use WebGL.';
 
 /** Test and debugging handle: the page's tfjs instance, e.g. for `tf.memory()` in browser tests. */
 declare global {
