@@ -1,14 +1,3 @@
-/**
- * @summary FCN's bilinear upsampling filter for a chosen factor: the 2-D kernel as a heat map,
- * its 1-D profile with each tap coloured by the output phase it feeds (tap mod f), and the
- * polyphase sums: a stacked bar per phase whose taps add up to exactly 1, for odd f too, where
- * phases get 2 or 1 taps.
- *
- * @attr factor - upsampling factor f, 1..8 (default 2).
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
- *
- * The phase readout carries `data-sums` and `data-taps` (JSON arrays, one entry per phase).
- */
 import { LitElement, html, nothing } from 'lit';
 import { rangeControl, statusLine } from './templates';
 import * as Plot from '@observablehq/plot';
@@ -25,12 +14,23 @@ import type { ChartOptions } from './pw-chart';
 import './pw-chart';
 import './pw-tensor-view';
 
+/**
+ * @summary FCN's bilinear upsampling filter for a chosen factor: the 2-D kernel as a heat map,
+ * its 1-D profile with each tap coloured by the output phase it feeds (tap mod f), and the
+ * polyphase sums: a stacked bar per phase whose taps add up to exactly 1, for odd f too, where
+ * phases get 2 or 1 taps.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * The phase readout carries `data-sums` and `data-taps` (JSON arrays, one entry per phase).
+ */
 export class PwBilinearKernel extends LitElement {
   static override properties = {
     factor: { type: Number },
   };
   static override styles = elementStyles;
 
+  /** Upsampling factor f, 1..8 (default 2). */
   declare factor: number;
 
   private readonly figure = new TensorTaskController(this, {

@@ -1,16 +1,3 @@
-/**
- * @summary The dense CRF on FCN-8s's output for a test scene: the unary (prediction) and ground
- * truth, sliders for every CRF parameter and the iteration count (with a step button), the CRF
- * label map and where the last iteration still moved probability, a per-iteration chart of
- * changed pixels and free energy, this image's mean IU before and after, and an exact (64×64)
- * vs fast (permutohedral lattice) switch with the two paths' label agreement.
- *
- * @attr items - JSON array of `{ id, title, src, label }` test scenes (label = ground-truth PNG).
- * @fires pw-computed - `CustomEvent<{ ms: number; before: number; after: number }>` after each
- *   new CRF result (mean IU of the unary's and the CRF's labels).
- *
- * Needs the weights in public/weights/; if they cannot load, says so where the figure would be.
- */
 import { LitElement, css, html, nothing } from 'lit';
 import { classMapView, progressText, statusLine } from './templates';
 import * as Plot from '@observablehq/plot';
@@ -128,6 +115,18 @@ async function meanIU(labels: tf.Tensor, truth: tf.Tensor2D): Promise<number> {
   return segmentationScores(counts).meanIU;
 }
 
+/**
+ * @summary The dense CRF on FCN-8s's output for a test scene: the unary (prediction) and ground
+ * truth, sliders for every CRF parameter and the iteration count (with a step button), the CRF
+ * label map and where the last iteration still moved probability, a per-iteration chart of
+ * changed pixels and free energy, this image's mean IU before and after, and an exact (64×64)
+ * vs fast (permutohedral lattice) switch with the two paths' label agreement.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number; before: number; after: number }>` after each
+ *   new CRF result (mean IU of the unary's and the CRF's labels).
+ *
+ * Needs the weights in public/weights/; if they cannot load, says so where the figure would be.
+ */
 export class PwCrfScene extends LitElement {
   static override properties = {
     items: { type: Array },
@@ -173,14 +172,23 @@ export class PwCrfScene extends LitElement {
     `,
   ];
 
+  /** JSON array of `{ id, title, src, label }` test scenes (label = ground-truth PNG). */
   declare items: SceneItem[];
+  /** Index into `items` of the scene shown (default 0). */
   declare scene: number;
+  /** 'exact' (brute force on a 64×64 copy) or 'fast' (permutohedral lattice; default). */
   declare method: CrfMethod;
+  /** Appearance (bilateral) kernel weight w₁ (default: the tuned setting). */
   declare w1: number;
+  /** Appearance kernel spatial width θα, in pixels of the 128×128 scene (default: tuned). */
   declare thetaAlpha: number;
+  /** Appearance kernel colour width θβ, in 0..255 units (default: tuned). */
   declare thetaBeta: number;
+  /** Smoothness kernel weight w₂ (default: tuned). */
   declare w2: number;
+  /** Smoothness kernel spatial width θγ, in pixels of the 128×128 scene (default: tuned). */
   declare thetaGamma: number;
+  /** Mean-field iterations, 0..20 (default: tuned). */
   declare iterations: number;
   private announced: unknown;
 

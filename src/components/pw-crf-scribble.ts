@@ -1,16 +1,3 @@
-/**
- * @summary Interactive segmentation with the dense CRF: the reader paints a few strokes in up to
- * four colours on a photo; stroked pixels get a confident unary, all others a uniform one, and
- * mean-field inference (fast path) spreads the labels along the photo's intensities.
- *
- * @attr src - URL of the photo (centre-cropped and resized to `working-size`).
- * @attr working-size - side of the square photo in pixels (default 128).
- * @fires pw-computed - `CustomEvent<{ ms: number; strokes: number }>` after each new result.
- *
- * Keyboard and touch-free alternative to drawing: the "preset strokes" button paints strokes
- * aimed at the default photo (the cameraman: his coat, the sky, the grass); "clear strokes"
- * removes them all.
- */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { progressText, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
@@ -77,6 +64,17 @@ interface ScribbleResult extends tf.TensorContainerObject {
   confidence: tf.Tensor2D;
 }
 
+/**
+ * @summary Interactive segmentation with the dense CRF: the reader paints a few strokes in up to
+ * four colours on a photo; stroked pixels get a confident unary, all others a uniform one, and
+ * mean-field inference (fast path) spreads the labels along the photo's intensities.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number; strokes: number }>` after each new result.
+ *
+ * Keyboard and touch-free alternative to drawing: the "preset strokes" button paints strokes
+ * aimed at the default photo (the cameraman: his coat, the sky, the grass); "clear strokes"
+ * removes them all.
+ */
 export class PwCrfScribble extends LitElement {
   static override properties = {
     src: { type: String },
@@ -120,16 +118,25 @@ export class PwCrfScribble extends LitElement {
     `,
   ];
 
+  /** URL of the photo (centre-cropped and resized to `working-size`). */
   declare src: string;
+  /** Side of the square photo in pixels (default 128). */
   declare workingSize: number;
+  /** Index of the stroke colour (label) being painted: 0 red, 1 blue, 2 green, 3 yellow. */
   declare brush: number;
+  /** The painted dabs (default: the preset strokes for the default photo). */
   declare strokes: readonly ScribbleDab[];
+  /** Appearance (bilateral) kernel weight w₁ (default 10). */
   declare w1: number;
+  /** Appearance kernel spatial width θα in pixels (default 20). */
   declare thetaAlpha: number;
+  /** Appearance kernel colour width θβ in 0..255 units (default 10). */
   declare thetaBeta: number;
+  /** Mean-field iterations (default 10). */
   declare iterations: number;
   /** The smoothness kernel stays at its defaults here: the strokes lesson is about colour. */
   readonly w2 = DEFAULT_CRF_PARAMS.w2;
+  /** Smoothness kernel width θγ in pixels, fixed at its default like `w2`. */
   readonly thetaGamma = DEFAULT_CRF_PARAMS.thetaGamma;
   /** Dabs of the stroke being drawn, committed on pointer up. */
   private drawing: ScribbleDab[] | undefined;

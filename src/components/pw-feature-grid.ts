@@ -1,18 +1,3 @@
-/**
- * @summary Every channel of a layer at once (one mosaic, each channel normalized to its own
- * range), a layer selector, and the chosen channel enlarged with a value readout.
- *
- * @prop layers - `{ name, tensor: [H, W, C] }[]`; not owned, the caller keeps them alive.
- * @attr layer - name of the selected layer (default: the first, conv1_1 for the FCN).
- * @attr channel - selected channel (default 0). Click or tap a tile, or move with the arrow keys
- *   over the mosaic and press Enter, to choose another.
- * @fires pw-channel - `CustomEvent<{ layer: string; channel: number }>` on a new selection.
- *
- * The enlarged channel is drawn in a sequential colour map when it has no negative value (a
- * map after ReLU) and in a diverging one, centred on zero, when it is signed (score layers).
- * A pick on the mosaic counts only on the mosaic drawn at that moment: after a change of layer,
- * a click on the old mosaic chooses nothing.
- */
 import { LitElement, css, html, nothing } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
@@ -35,6 +20,17 @@ interface Mosaic extends tf.TensorContainerObject {
   shape: [number, number, number];
 }
 
+/**
+ * @summary Every channel of a layer at once (one mosaic, each channel normalized to its own
+ * range), a layer selector, and the chosen channel enlarged with a value readout.
+ *
+ * @fires pw-channel - `CustomEvent<{ layer: string; channel: number }>` on a new selection.
+ *
+ * The enlarged channel is drawn in a sequential colour map when it has no negative value (a
+ * map after ReLU) and in a diverging one, centred on zero, when it is signed (score layers).
+ * A pick on the mosaic counts only on the mosaic drawn at that moment: after a change of layer,
+ * a click on the old mosaic chooses nothing.
+ */
 export class PwFeatureGrid extends LitElement {
   static override properties = {
     layers: { attribute: false },
@@ -76,8 +72,14 @@ export class PwFeatureGrid extends LitElement {
     }
   `;
 
+  /** `{ name, tensor: [H, W, C] }[]`; not owned, the caller keeps them alive. */
   declare layers: readonly FeatureLayer[];
+  /** Name of the selected layer (default: the first, conv1_1 for the FCN). */
   declare layer: string;
+  /**
+   * Selected channel (default 0). Click or tap a tile, or move with the arrow keys over the mosaic
+   * and press Enter, to choose another.
+   */
   declare channel: number;
 
   private readonly mosaic = new TensorTaskController(this, {

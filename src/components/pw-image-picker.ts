@@ -1,16 +1,3 @@
-/**
- * @summary Lets the reader choose the image that one or more live elements compute on: one of
- * the site's photos or scenes, or their own file (button or drag and drop).
- *
- * @attr for - space-separated ids of elements whose `src` property this picker sets.
- * @attr items - JSON array of `{ id, title, src, thumb? }` (server-known, written by the page).
- * @attr value - `src` of the initially selected item.
- * @fires pw-image-change - `CustomEvent<{ src: string; title: string; uploaded: boolean }>`.
- * @csspart thumb - each thumbnail button.
- *
- * A bad upload (not an image, empty, corrupt, SVG, too large or too small) shows a message
- * with role="alert" and leaves the previous image selected.
- */
 import { LitElement, css, html, nothing } from 'lit';
 import { normalizeUpload } from '../lib/browser/upload';
 
@@ -27,6 +14,16 @@ export interface ImageChangeDetail {
   readonly uploaded: boolean;
 }
 
+/**
+ * @summary Lets the reader choose the image that one or more live elements compute on: one of
+ * the site's photos or scenes, or their own file (button or drag and drop).
+ *
+ * @fires pw-image-change - `CustomEvent<{ src: string; title: string; uploaded: boolean }>`.
+ * @csspart thumb - each thumbnail button.
+ *
+ * A bad upload (not an image, empty, corrupt, SVG, too large or too small) shows a message
+ * with role="alert" and leaves the previous image selected.
+ */
 export class PwImagePicker extends LitElement {
   static override properties = {
     for: { type: String },
@@ -100,8 +97,11 @@ export class PwImagePicker extends LitElement {
     }
   `;
 
+  /** Space-separated ids of elements whose `src` property this picker sets. */
   declare for: string;
+  /** JSON array of `{ id, title, src, thumb? }` (server-known, written by the page). */
   declare items: PickerItem[];
+  /** `src` of the initially selected item. */
   declare value: string;
   declare message: string;
   declare busy: boolean;

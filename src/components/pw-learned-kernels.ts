@@ -1,14 +1,3 @@
-/**
- * @summary The trained FCN's 2× upsampling kernels next to the bilinear kernel they started
- * from: each class's 4×4 kernel (the channel diagonal), the change from bilinear, and how much
- * weight training moved off the diagonal (class scores mixing while upsampling).
- *
- * @attr layer - upscore2 | upscore_pool4 (default 'upscore2').
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
- *
- * Each class's tile has a blank band above it in which its class name is written (an HTML
- * overlay aligned with the tile grid, `.key li`, one per class in class order).
- */
 import { LitElement, css, html, nothing } from 'lit';
 import { progressText, selectControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
@@ -82,6 +71,16 @@ function kernelFigure(kernel: tf.Tensor): Kernels {
   });
 }
 
+/**
+ * @summary The trained FCN's 2× upsampling kernels next to the bilinear kernel they started
+ * from: each class's 4×4 kernel (the channel diagonal), the change from bilinear, and how much
+ * weight training moved off the diagonal (class scores mixing while upsampling).
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * Each class's tile has a blank band above it in which its class name is written (an HTML
+ * overlay aligned with the tile grid, `.key li`, one per class in class order).
+ */
 export class PwLearnedKernels extends LitElement {
   static override properties = {
     layer: { type: String },
@@ -118,6 +117,7 @@ export class PwLearnedKernels extends LitElement {
     `,
   ];
 
+  /** Upscore2 | upscore_pool4 (default 'upscore2'). */
   declare layer: Layer;
   declare stats: readonly number[] | undefined;
 

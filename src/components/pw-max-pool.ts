@@ -1,21 +1,3 @@
-/**
- * @summary Pools a real photo live: pool size and stride sliders (1..8) and a max/average
- * switch redraw the pooled output next to the input, once at its true size (one screen pixel
- * per value, so the shrinkage shows) and once magnified to the input's size (so the loss of
- * detail shows).
- *
- * @attr src - URL of the photo (any size; centre-cropped and resized to `working-size`).
- * @attr working-size - side of the square input in pixels (default 256).
- * @attr size - initial pool size (default 4).
- * @attr stride - initial stride (default 4).
- * @attr mode - 'max' or 'average' (default 'max').
- * @fires pw-computed - `CustomEvent<{ ms: number; outShape: number[] }>` after each redraw.
- * @csspart canvas - the input and output canvases. The output canvas carries `data-shown`
- *   (`mode size stride`) once drawn; its width and height are the pooled map's.
- *
- * Children are the static fallback (an image and caption); they show until the element
- * upgrades, and stay the whole story for readers without scripts.
- */
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { progressText, rangeControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
@@ -31,6 +13,19 @@ export interface ComputedDetail {
   readonly outShape: readonly number[];
 }
 
+/**
+ * @summary Pools a real photo live: pool size and stride sliders (1..8) and a max/average
+ * switch redraw the pooled output next to the input, once at its true size (one screen pixel
+ * per value, so the shrinkage shows) and once magnified to the input's size (so the loss of
+ * detail shows).
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number; outShape: number[] }>` after each redraw.
+ * @csspart canvas - the input and output canvases. The output canvas carries `data-shown`
+ *   (`mode size stride`) once drawn; its width and height are the pooled map's.
+ *
+ * Children are the static fallback (an image and caption); they show until the element
+ * upgrades, and stay the whole story for readers without scripts.
+ */
 export class PwMaxPool extends LitElement {
   static override properties = {
     src: { type: String },
@@ -68,10 +63,15 @@ export class PwMaxPool extends LitElement {
     `,
   ];
 
+  /** URL of the photo (any size; centre-cropped and resized to `working-size`). */
   declare src: string;
+  /** Side of the square input in pixels (default 256). */
   declare workingSize: number;
+  /** Initial pool size (default 4). */
   declare size: number;
+  /** Initial stride (default 4). */
   declare stride: number;
+  /** 'max' or 'average' (default 'max'). */
   declare mode: 'max' | 'average';
 
   private drawnPhoto: tf.Tensor | undefined;

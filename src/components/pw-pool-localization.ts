@@ -1,20 +1,3 @@
-/**
- * @summary A chart of localization error against pool size: for each window size, the mean
- * distance between a window's maximum and the window's centre (where an upsampler without
- * switches must put it), on the current photo and for a maximum placed uniformly at random.
- *
- * @attr src - URL of the photo.
- * @attr working-size - side of the square input (default 128).
- * @attr max-size - largest pool size on the chart (default 8).
- *
- * Why the photo's line runs above the random one: in smooth regions brightness rises steadily
- * across a window, so its maximum sits on the rim, often a corner, farther from the centre
- * than an average cell. Ties are not the cause (averaging the distance over tied positions
- * moves the photo's values by under 0.1 px). The readout gives the rim share at `rim-size`;
- * it carries `data-photo`, `data-random` (distances at `rim-size`, px), `data-rim` (share of
- * the photo's maxima on the rim) and `data-rim-random` (share of cells on the rim).
- * @attr rim-size - pool size the readout reports (default 4).
- */
 import { LitElement, html, nothing } from 'lit';
 import { progressText, statusLine } from './templates';
 import * as Plot from '@observablehq/plot';
@@ -41,6 +24,18 @@ export function uniformLocalizationError(size: number): number {
   return total / (size * size);
 }
 
+/**
+ * @summary A chart of localization error against pool size: for each window size, the mean
+ * distance between a window's maximum and the window's centre (where an upsampler without
+ * switches must put it), on the current photo and for a maximum placed uniformly at random.
+ *
+ * Why the photo's line runs above the random one: in smooth regions brightness rises steadily
+ * across a window, so its maximum sits on the rim, often a corner, farther from the centre
+ * than an average cell. Ties are not the cause (averaging the distance over tied positions
+ * moves the photo's values by under 0.1 px). The readout gives the rim share at `rim-size`;
+ * it carries `data-photo`, `data-random` (distances at `rim-size`, px), `data-rim` (share of
+ * the photo's maxima on the rim) and `data-rim-random` (share of cells on the rim).
+ */
 export class PwPoolLocalization extends LitElement {
   static override properties = {
     src: { type: String },
@@ -52,9 +47,13 @@ export class PwPoolLocalization extends LitElement {
   };
   static override styles = elementStyles;
 
+  /** URL of the photo. */
   declare src: string;
+  /** Side of the square input (default 128). */
   declare workingSize: number;
+  /** Largest pool size on the chart (default 8). */
   declare maxSize: number;
+  /** Pool size the readout reports (default 4). */
   declare rimSize: number;
   declare points: Point[];
   declare rim: { size: number; photo: number; random: number } | undefined;

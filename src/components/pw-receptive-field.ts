@@ -1,18 +1,3 @@
-/**
- * @summary Receptive field versus stride on the photo: pick a cell of a layer of the trained FCN
- * and see the square of input pixels it depends on (its receptive field), the grid of its
- * neighbouring cells one stride apart, and its effective receptive field (the gradient of the
- * cell with respect to each input pixel) as a heat overlay.
- *
- * @attr src - URL of the photo (centre-cropped and resized to `size`).
- * @attr size - working side in pixels, a multiple of 32 (default 128).
- * @attr layer - pool1 … pool5, fc7 or a score map (default 'pool5').
- * @attr row / col - the cell in the layer's grid (default: near the middle).
- * @fires pw-computed - `CustomEvent<{ ms: number; layer: string; row: number; col: number;
- *   field: number; stride: number }>` after each redraw.
- *
- * Keyboard: focus the photo and move the cell with the arrow keys; the select picks the layer.
- */
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
 import { progressText, selectControl, statusLine } from './templates';
@@ -65,6 +50,17 @@ function halfMassSide(erf: tf.Tensor2D, cy: number, cx: number): tf.Scalar {
   });
 }
 
+/**
+ * @summary Receptive field versus stride on the photo: pick a cell of a layer of the trained FCN
+ * and see the square of input pixels it depends on (its receptive field), the grid of its
+ * neighbouring cells one stride apart, and its effective receptive field (the gradient of the
+ * cell with respect to each input pixel) as a heat overlay.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number; layer: string; row: number; col: number;
+ *   field: number; stride: number }>` after each redraw.
+ *
+ * Keyboard: focus the photo and move the cell with the arrow keys; the select picks the layer.
+ */
 export class PwReceptiveField extends LitElement {
   static override properties = {
     src: { type: String },
@@ -143,10 +139,15 @@ export class PwReceptiveField extends LitElement {
     `,
   ];
 
+  /** URL of the photo (centre-cropped and resized to `size`). */
   declare src: string;
+  /** Working side in pixels, a multiple of 32 (default 128). */
   declare size: number;
+  /** Pool1 … pool5, fc7 or a score map (default 'pool5'). */
   declare layer: FieldLayerName;
+  /** Row of the cell in the layer's grid (default: near the middle). */
   declare row: number;
+  /** Column of the cell in the layer's grid (default: near the middle). */
   declare col: number;
   declare half: number | undefined;
 

@@ -1,17 +1,3 @@
-/**
- * @summary FCN-32s, 16s and 8s side by side on a test scene with its ground truth and each
- * network's mean IU on it; below, one network's streams for one class on one shared colour
- * scale, with each stream's largest magnitude as a bar; skip-weight sliders.
- *
- * @attr items - JSON array of `{ id, title, src, label }` test scenes (label = ground-truth PNG).
- * @attr scene - index of the scene shown (default 0).
- * @attr variant - whose streams are shown: '32s' | '16s' | '8s' (default '8s').
- * @attr pool4 - skip weight w₄ on score_pool4 (FCN-16s and 8s), 0..2, default 1 (as trained).
- * @attr pool3 - skip weight w₃ on score_pool3 (FCN-8s), 0..2, default 1.
- * @attr class-index - class whose streams are shown; -1 (default) = the scene's largest object.
- * @fires pw-computed - `CustomEvent<{ ms: number; meanIU: number; meanIUs: number[] }>` after
- *   each new result: mean IU of `variant`, and of 32s, 16s, 8s in that order.
- */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { classMapView, progressText, rangeControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
@@ -65,6 +51,14 @@ type Readouts = {
 
 type Result = { figure: SkipFusionResult; readouts: Readouts };
 
+/**
+ * @summary FCN-32s, 16s and 8s side by side on a test scene with its ground truth and each
+ * network's mean IU on it; below, one network's streams for one class on one shared colour
+ * scale, with each stream's largest magnitude as a bar; skip-weight sliders.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number; meanIU: number; meanIUs: number[] }>` after
+ *   each new result: mean IU of `variant`, and of 32s, 16s, 8s in that order.
+ */
 export class PwSkipFusion extends LitElement {
   static override properties = {
     items: { type: Array },
@@ -149,11 +143,17 @@ export class PwSkipFusion extends LitElement {
     `,
   ];
 
+  /** JSON array of `{ id, title, src, label }` test scenes (label = ground-truth PNG). */
   declare items: SceneItem[];
+  /** Index of the scene shown (default 0). */
   declare scene: number;
+  /** Whose streams are shown: '32s' | '16s' | '8s' (default '8s'). */
   declare variant: FcnVariant;
+  /** Skip weight w₄ on score_pool4 (FCN-16s and 8s), 0..2, default 1 (as trained). */
   declare pool4: number;
+  /** Skip weight w₃ on score_pool3 (FCN-8s), 0..2, default 1. */
   declare pool3: number;
+  /** Class whose streams are shown; -1 (default) = the scene's largest object. */
   declare classIndex: number;
 
   /** One colour range for every stream shown, kept while its inputs stay (no redraws). */
