@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
+import { progressText, rangeControl, statusLine, UNIT_RANGE } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -109,7 +109,7 @@ export class PwCheckerboard extends LitElement {
               <pw-tensor-view
                 .tensor=${f.photoOut}
                 mode="grey"
-                .range=${[0, 1]}
+                .range=${UNIT_RANGE}
                 label=${`The photo through the same layer, each tap weighing s²/k² = ${((s * s) / (k * k)).toFixed(3)}`}
               ></pw-tensor-view>
             </div>`

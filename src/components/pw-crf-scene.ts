@@ -1,8 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { classMapView, progressText, statusLine } from './templates';
+import { emit } from './events';
+import { classMapView, progressText, statusLine, indexSelect, errorLine } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { loadLabelMap, loadModel } from '../lib/browser/model';
@@ -397,18 +398,12 @@ export class PwCrfScene extends LitElement {
       this.dataset['messagePasses'] = String(r.passes);
       this.dataset['meanIuBefore'] = String(r.before);
       this.dataset['meanIuAfter'] = String(r.after);
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.crf.lastMs, before: r.before, after: r.after },
-          bubbles: true,
-          composed: true,
-        }),
-      );
+      emit(this, 'pw-computed', { ms: this.crf.lastMs, before: r.before, after: r.after });
     }
   }
 
-  private readonly onScene = (e: Event) => {
-    this.scene = Number((e.target as HTMLSelectElement).value);
+  private readonly onScene = (index: number) => {
+    this.scene = index;
   };
   private readonly onSlider = (key: CrfSlider['key'], value: number) => {
     this[key] = value;
@@ -433,14 +428,13 @@ export class PwCrfScene extends LitElement {
 
   private renderControls() {
     return html`<div class="controls">
-        <label
-          >Scene
-          <select @change=${this.onScene} .value=${String(this.scene)}>
-            ${this.items.map(
-              (s, i) => html`<option value=${i} ?selected=${i === this.scene}>${s.title}</option>`,
-            )}
-          </select></label
-        >
+        ${indexSelect({
+          label: 'Scene',
+          name: 'scene',
+          options: this.items.map((s) => s.title),
+          value: this.scene,
+          onChange: this.onScene,
+        })}
         <span id="method-label">Inference</span>
         <span role="group" aria-labelledby="method-label">
           ${(['fast', 'exact'] as const).map(
@@ -511,19 +505,26 @@ export class PwCrfScene extends LitElement {
     return [changed, energy];
   }
 
+  /** The result the trace charts were built for, and their options (rebuilt only for a new one). */
+  private chartedResult: CrfResult | undefined;
+  private traceCharts: readonly [ChartOptions, ChartOptions] | undefined;
+
+  override willUpdate(): void {
+    const r = this.crf.value;
+    if (r !== this.chartedResult) {
+      this.chartedResult = r;
+      this.traceCharts = r && this.charts(r.trace);
+    }
+  }
+
   override render() {
     const u = this.unaries.value;
     const r = this.crf.value;
     const exact = this.method === 'exact';
     const error = this.photo.error ?? this.truth.error ?? this.unaries.error ?? this.crf.error;
-    const [changedChart, energyChart] = r ? this.charts(r.trace) : [undefined, undefined];
+    const [changedChart, energyChart] = this.traceCharts ?? [undefined, undefined];
     const last = r?.trace[r.trace.length - 1];
-    return html`${this.renderControls()}
-    ${
-      error
-        ? html`<p class="error" role="alert">Could not run the CRF: ${errorMessage(error)}</p>`
-        : nothing
-    }
+    return html`${this.renderControls()} ${errorLine(error, 'Could not run the CRF')}
     ${
       r
         ? html`<p class="readout">

@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { progressText, statusLine } from './templates';
+import { emit } from './events';
+import { progressText, statusLine, errorLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { drawTensor } from '../lib/browser/image';
@@ -221,13 +222,7 @@ export class PwCrfScribble extends LitElement {
     const r = this.result.value;
     if (this.result.status === 'complete' && r && r !== this.announced) {
       this.announced = r;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.result.lastMs, strokes: this.strokes.length },
-          bubbles: true,
-          composed: true,
-        }),
-      );
+      emit(this, 'pw-computed', { ms: this.result.lastMs, strokes: this.strokes.length });
     }
   }
 
@@ -335,12 +330,7 @@ export class PwCrfScribble extends LitElement {
     const r = this.result.value;
     const error = this.photo.error ?? this.result.error;
     const names = BRUSHES.map((b) => `${b} strokes`);
-    return html`${this.renderControls()}
-      ${
-        error
-          ? html`<p class="error" role="alert">Could not run the CRF: ${errorMessage(error)}</p>`
-          : nothing
-      }
+    return html`${this.renderControls()} ${errorLine(error, 'Could not run the CRF')}
       <div class="panels">
         <figure>
           <div class="paint">

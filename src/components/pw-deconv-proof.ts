@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
+import { progressText, rangeControl, statusLine, UNIT_RANGE } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -120,7 +120,7 @@ export class PwDeconvProof extends LitElement {
               <pw-tensor-view
                 .tensor=${f.stuffed}
                 mode="grey"
-                .range=${[0, 1]}
+                .range=${UNIT_RANGE}
                 label=${`Input with ${this.stride - 1} zero(s) inserted after each pixel`}
               ></pw-tensor-view>
               <pw-tensor-view

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { classMapView, progressText, statusLine } from './templates';
+import { classMapView, errorLine, progressText, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
 import { loadLabelMap, loadModel } from '../lib/browser/model';
 import { imageToTensor, loadImage } from '../lib/browser/image';
@@ -222,18 +222,11 @@ export class PwFcnExplorer extends LitElement {
     const scored = this.figure.value;
     const input = this.input.value;
     const error = this.input.error ?? this.figure.error;
-    return html`${
-      error
-        ? html`<p class="error" role="alert">
-            Could not run the network: ${errorMessage(error)}<button
-              type="button"
-              @click=${this.onRetry}
-            >
-              Try again
-            </button>
-          </p>`
-        : nothing
-    }
+    return html`${errorLine(
+      error,
+      'Could not run the network',
+      html`<button type="button" @click=${this.onRetry}>Try again</button>`,
+    )}
     ${
       scored && input
         ? html`<div class="panels ${input.truth ? 'with-truth' : ''}">

@@ -1,6 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { UNIT_RANGE, errorLine } from './templates';
+import { emit } from './events';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { channelMosaic, mosaicGrid } from '../lib/mosaic';
 import type { PickDetail } from './pw-tensor-view';
 import './pw-tensor-view';
@@ -11,7 +13,6 @@ export interface FeatureLayer {
 }
 
 const GAP = 1;
-const UNIT_RANGE = [0, 1] as const;
 
 /** A layer's mosaic and the layer it shows (its tile grid is computed from `shape`). */
 interface Mosaic extends tf.TensorContainerObject {
@@ -112,13 +113,7 @@ export class PwFeatureGrid extends LitElement {
     const c = current.tensor.shape[2];
     if (channel < 0 || channel >= c) return;
     this.channel = channel;
-    this.dispatchEvent(
-      new CustomEvent('pw-channel', {
-        detail: { layer: current.name, channel },
-        bubbles: true,
-        composed: true,
-      }),
-    );
+    emit(this, 'pw-channel', { layer: current.name, channel });
   }
 
   /** The channel whose tile holds pixel (x, y) of a mosaic of `[h, w, c]`, or -1 for a gap. */
@@ -148,9 +143,7 @@ export class PwFeatureGrid extends LitElement {
 
   private renderMosaic() {
     if (this.mosaic.status === 'error') {
-      return html`<p class="error" role="alert">
-        Could not draw the mosaic: ${errorMessage(this.mosaic.error)}
-      </p>`;
+      return errorLine(this.mosaic.error, 'Could not draw the mosaic');
     }
     const mosaic = this.mosaic.value;
     if (!mosaic) return nothing;

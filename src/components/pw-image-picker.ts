@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { emit } from './events';
 import { normalizeUpload } from '../lib/browser/upload';
 
 export interface PickerItem {
@@ -133,13 +134,7 @@ export class PwImagePicker extends LitElement {
       // Any element with a `src` property can be driven (all pw- lesson elements have one).
       if (target && 'src' in target) Object.assign(target, { src });
     }
-    this.dispatchEvent(
-      new CustomEvent<ImageChangeDetail>('pw-image-change', {
-        detail: { src, title, uploaded },
-        bubbles: true,
-        composed: true,
-      }),
-    );
+    emit<ImageChangeDetail>(this, 'pw-image-change', { src, title, uploaded });
   }
 
   private async useFile(file: File | undefined): Promise<void> {

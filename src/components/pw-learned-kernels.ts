@@ -6,6 +6,7 @@ import { elementStyles } from './shared-styles';
 import { bilinearKernel } from '../lib/bilinear';
 import { FCN_CLASSES } from '../lib/classes';
 import { loadModel } from '../lib/browser/model';
+import type { Range } from '../lib/colormap';
 import './pw-tensor-view';
 
 type Layer = 'upscore2' | 'upscore_pool4';
@@ -16,6 +17,7 @@ const LAYERS: readonly { value: Layer; label: string }[] = [
 const COLUMNS = 4;
 /** Top of the grey range of the kernel views (bilinear 2x taps reach 0.5625). */
 const GREY_MAX = 0.6;
+const GREY_RANGE: Range = [0, GREY_MAX];
 
 interface Kernels extends tf.TensorContainerObject {
   start: tf.Tensor2D;
@@ -172,14 +174,14 @@ export class PwLearnedKernels extends LitElement {
               <pw-tensor-view
                 .tensor=${v.start}
                 mode="grey"
-                .range=${[0, GREY_MAX]}
+                .range=${GREY_RANGE}
                 label="The bilinear start (4×4, factor 2), the same for every class"
               ></pw-tensor-view>
               <div class="tiles">
                 <pw-tensor-view
                   .tensor=${v.learned}
                   mode="grey"
-                  .range=${[0, GREY_MAX]}
+                  .range=${GREY_RANGE}
                   label=${`Learned, one tile per class, row by row: ${order}`}
                 ></pw-tensor-view>
                 ${this.key(v.learned)}

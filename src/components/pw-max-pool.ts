@@ -1,5 +1,6 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
+import { emit } from './events';
+import { progressText, rangeControl, statusLine, radioGroup } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
@@ -12,6 +13,12 @@ export interface ComputedDetail {
   readonly ms: number;
   readonly outShape: readonly number[];
 }
+
+/** The pooling switch's choices. */
+const MODE_OPTIONS = [
+  { value: 'max', label: 'max' },
+  { value: 'average', label: 'average' },
+] as const;
 
 /**
  * @summary Pools a real photo live: pool size and stride sliders (1..8) and a max/average
@@ -122,18 +129,12 @@ export class PwMaxPool extends LitElement {
         magnified ? drawTensor(result, magnified) : Promise.resolve(),
       ]);
       output.dataset['shown'] = shown;
-      this.dispatchEvent(
-        new CustomEvent<ComputedDetail>('pw-computed', {
-          detail: { ms: this.pooled.lastMs, outShape: result.shape },
-          bubbles: true,
-          composed: true,
-        }),
-      );
+      emit<ComputedDetail>(this, 'pw-computed', { ms: this.pooled.lastMs, outShape: result.shape });
     }
   }
 
-  private readonly onMode = (event: Event): void => {
-    this.mode = (event.target as HTMLInputElement).value === 'average' ? 'average' : 'max';
+  private readonly onMode = (mode: 'max' | 'average'): void => {
+    this.mode = mode;
   };
 
   override render() {
@@ -174,21 +175,13 @@ export class PwMaxPool extends LitElement {
           value: this.stride,
           onInput: (v) => (this.stride = v),
         })}
-        <fieldset class="mode">
-          <legend>Pooling</legend>
-          ${(['max', 'average'] as const).map(
-            (m) =>
-              html`<label
-                ><input
-                  type="radio"
-                  name="mode"
-                  value=${m}
-                  .checked=${this.mode === m}
-                  @change=${this.onMode}
-                />${m}</label
-              >`,
-          )}
-        </fieldset>
+        ${radioGroup({
+          legend: 'Pooling',
+          name: 'mode',
+          options: MODE_OPTIONS,
+          value: this.mode,
+          onChange: this.onMode,
+        })}
       </div>
       <div class="panels" style=${`--side: ${this.workingSize}px`}>
         <figure>

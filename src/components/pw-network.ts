@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
+import { emit } from './events';
 import { classMapView, progressText, selectControl, statusLine } from './templates';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -268,9 +269,7 @@ export class PwNetwork extends LitElement {
     // A head's node belongs to one variant: selecting it switches the highlighted path.
     if (layer && !layer.variants.includes(this.variant)) this.variant = layer.variants[0] ?? '8s';
     this.selected = name;
-    this.dispatchEvent(
-      new CustomEvent('pw-layer', { detail: { layer: name }, bubbles: true, composed: true }),
-    );
+    emit(this, 'pw-layer', { layer: name });
   }
 
   private readonly onKey = (event: KeyboardEvent): void => {

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { progressText, statusLine } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
@@ -114,6 +114,13 @@ export class PwPoolLocalization extends LitElement {
     });
   }
 
+  /** The chart's options, rebuilt only when its points change (pw-chart redraws on a new one). */
+  private chartOptions: ChartOptions | undefined;
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('points') || changed.has('maxSize')) this.chartOptions = this.chart();
+  }
+
   override render() {
     const error = this.photo.error ?? this.errors.error;
     const rim = this.rim;
@@ -121,7 +128,7 @@ export class PwPoolLocalization extends LitElement {
       this.points.find((p) => p.size === rim?.size && p.series === series)?.error ?? NaN;
     const pct = (v: number) => `${(v * 100).toFixed(0)} %`;
     return html`<pw-chart
-        .options=${this.chart()}
+        .options=${this.chartOptions}
         label="Blue: mean distance from each window's maximum to the window centre on this photo; grey: the same for a maximum placed at random. Both grow with the window; blue runs higher because maxima crowd onto the rim."
       ></pw-chart>
       ${

@@ -1,5 +1,5 @@
-import { LitElement, html, nothing } from 'lit';
-import { progressText, rangeControl, selectControl, statusLine } from './templates';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { progressText, rangeControl, selectControl, statusLine, UNIT_RANGE } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
@@ -174,6 +174,18 @@ export class PwScanlineSpectrum extends LitElement {
     });
   }
 
+  /** The two charts' options, rebuilt only when the curves change (pw-chart redraws on a new one). */
+  private signalOptions: ChartOptions | undefined;
+  private spectrumOptions: ChartOptions | undefined;
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('curves')) {
+      const c = this.curves;
+      this.signalOptions = c && this.signalChart(c);
+      this.spectrumOptions = c && this.spectrumChart(c);
+    }
+  }
+
   override render() {
     const c = this.curves;
     const error = this.photo.error ?? this.figure.error;
@@ -198,7 +210,7 @@ export class PwScanlineSpectrum extends LitElement {
           ? html`<pw-tensor-view
               .tensor=${this.figure.value}
               mode="grey"
-              .range=${[0, 1]}
+              .range=${UNIT_RANGE}
               label="The middle row of the photo after upsampling, drawn as a strip of pixels"
             ></pw-tensor-view>`
           : nothing
@@ -207,11 +219,11 @@ export class PwScanlineSpectrum extends LitElement {
         c
           ? html`<div class="panels">
               <pw-chart
-                .options=${this.signalChart(c)}
+                .options=${this.signalOptions}
                 label=${`The first ${SHOWN} samples of the row: large dots are original samples, small blue ones were inserted`}
               ></pw-chart>
               <pw-chart
-                .options=${this.spectrumChart(c)}
+                .options=${this.spectrumOptions}
                 label="Magnitude spectrum of the upsampled row on a fixed axis; the green band is the original signal's band, red outside it is spectral images"
               ></pw-chart>
             </div>`

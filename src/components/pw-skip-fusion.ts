@@ -1,7 +1,15 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { classMapView, progressText, rangeControl, statusLine } from './templates';
+import {
+  classMapView,
+  progressText,
+  rangeControl,
+  statusLine,
+  indexSelect,
+  errorLine,
+  radioGroup,
+} from './templates';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { loadLabelMap, loadModel } from '../lib/browser/model';
@@ -50,6 +58,9 @@ type Readouts = {
 };
 
 type Result = { figure: SkipFusionResult; readouts: Readouts };
+
+/** The variant switch's choices. */
+const VARIANT_OPTIONS = SKIP_VARIANTS.map((v) => ({ value: v, label: `FCN-${v}` }));
 
 /**
  * @summary FCN-32s, 16s and 8s side by side on a test scene with its ground truth and each
@@ -262,26 +273,27 @@ export class PwSkipFusion extends LitElement {
     this.sharedRangeKey = key;
   }
 
-  private readonly onScene = (e: Event) => {
-    this.scene = Number((e.target as HTMLSelectElement).value);
+  private readonly onScene = (index: number) => {
+    this.scene = index;
     this.classIndex = -1;
   };
-  private readonly onVariant = (e: Event) => {
-    this.variant = (e.target as HTMLInputElement).value as FcnVariant;
+  private readonly onVariant = (variant: FcnVariant) => {
+    this.variant = variant;
   };
-  private readonly onClass = (e: Event) => {
-    this.classIndex = Number((e.target as HTMLSelectElement).value);
+  private readonly onClass = (index: number) => {
+    this.classIndex = index;
   };
 
   private renderControls() {
     const shown = this.shownClass();
     return html`<div class="controls">
-      <label
-        >Scene
-        <select class="scene" @change=${this.onScene} .value=${String(this.scene)}>
-          ${this.items.map((s, i) => html`<option value=${i} ?selected=${i === this.scene}>${s.title}</option>`)}
-        </select></label
-      >
+      ${indexSelect({
+        label: 'Scene',
+        name: 'scene',
+        options: this.items.map((s) => s.title),
+        value: this.scene,
+        onChange: this.onScene,
+      })}
       ${rangeControl({
         label: html`<span>pool4 skip weight <var>w</var>₄</span>`,
         name: 'pool4',
@@ -302,27 +314,20 @@ export class PwSkipFusion extends LitElement {
         readout: this.pool3.toFixed(2),
         onInput: (v) => (this.pool3 = v),
       })}
-      <fieldset>
-        <legend>Streams of</legend>
-        ${SKIP_VARIANTS.map(
-          (v) =>
-            html`<label
-              ><input
-                type="radio"
-                name="variant"
-                value=${v}
-                .checked=${this.variant === v}
-                @change=${this.onVariant}
-              />FCN-${v}</label
-            >`,
-        )}
-      </fieldset>
-      <label
-        >for class
-        <select class="class" @change=${this.onClass} .value=${String(shown)}>
-          ${FCN_CLASSES.map((name, k) => html`<option value=${k} ?selected=${k === shown}>${name}</option>`)}
-        </select></label
-      >
+      ${radioGroup({
+        legend: 'Streams of',
+        name: 'variant',
+        options: VARIANT_OPTIONS,
+        value: this.variant,
+        onChange: this.onVariant,
+      })}
+      ${indexSelect({
+        label: 'for class',
+        name: 'class',
+        options: FCN_CLASSES,
+        value: shown,
+        onChange: this.onClass,
+      })}
     </div>`;
   }
 
@@ -364,8 +369,7 @@ export class PwSkipFusion extends LitElement {
     const value = this.figure.value;
     const error = this.photo.error ?? this.truth.error ?? this.figure.error;
     const c = this.shownClass();
-    return html`${this.renderControls()}
-    ${error ? html`<p class="error" role="alert">Could not run the network: ${errorMessage(error)}</p>` : nothing}
+    return html`${this.renderControls()} ${errorLine(error, 'Could not run the network')}
     ${
       value && this.photo.value && this.truth.value
         ? html`${this.renderScores(value.readouts)}

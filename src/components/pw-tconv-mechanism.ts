@@ -1,4 +1,5 @@
 import { LitElement, css, html, svg, nothing, type SVGTemplateResult } from 'lit';
+import { emit } from './events';
 import { rangeControl } from './templates';
 import { elementStyles } from './shared-styles';
 import {
@@ -339,13 +340,7 @@ export class PwTconvMechanism extends LitElement {
     const key = `${this.kernelSize}/${this.stride}/${this.padding}/${this.current(st)}`;
     if (key === this.lastKey) return;
     this.lastKey = key;
-    this.dispatchEvent(
-      new CustomEvent('pw-computed', {
-        detail: { ms: this.lastMs, output: st.output },
-        bubbles: true,
-        composed: true,
-      }),
-    );
+    emit(this, 'pw-computed', { ms: this.lastMs, output: st.output });
   }
 }
 

@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { emit } from './events';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { drawTensor } from '../lib/browser/image';
@@ -291,13 +292,7 @@ export class PwTensorView extends LitElement {
     }
     if (id !== this.readId || t !== this.shown) return;
     this.readout = describe(values, this.mode, this.channel, this.classNames, x, y);
-    this.dispatchEvent(
-      new CustomEvent<PixelDetail>('pw-pixel', {
-        detail: { x, y, values, tensor: t },
-        bubbles: true,
-        composed: true,
-      }),
-    );
+    emit<PixelDetail>(this, 'pw-pixel', { x, y, values, tensor: t });
   }
 
   /** The shown tensor's pixel under a pointer, or undefined outside the image. */
@@ -316,13 +311,7 @@ export class PwTensorView extends LitElement {
   private pick(x: number, y: number): void {
     const tensor = this.shownAt(x, y);
     if (!tensor) return;
-    this.dispatchEvent(
-      new CustomEvent<PickDetail>('pw-pick', {
-        detail: { x, y, tensor },
-        bubbles: true,
-        composed: true,
-      }),
-    );
+    emit<PickDetail>(this, 'pw-pick', { x, y, tensor });
   }
 
   private readonly onPointer = (event: PointerEvent): void => {

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
+import { progressText, rangeControl, statusLine, UNIT_RANGE } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -107,7 +107,7 @@ export class PwUnpool extends LitElement {
       html`<pw-tensor-view
         .tensor=${t}
         mode="grey"
-        .range=${[0, 1]}
+        .range=${UNIT_RANGE}
         label=${label}
       ></pw-tensor-view>`;
     const side = f?.crops[0]?.shape[0] ?? this.crop;

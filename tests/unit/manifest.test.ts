@@ -51,7 +51,9 @@ function generateManifest(): Element[] {
 /** Event names a source file fires: `emit(this, 'x'`, `new CustomEvent('x'` or an announcing task. */
 function firedEvents(source: string): string[] {
   const named = [
-    ...source.matchAll(/(?:emit\(\s*this,|new CustomEvent(?:<[^>]*>)?\()\s*'([\w-]+)'/g),
+    ...source.matchAll(
+      /(?:emit(?:<[^>]*>)?\(\s*this,|new CustomEvent(?:<[^>]*>)?\()\s*'([\w-]+)'/g,
+    ),
   ];
   const names = named.map((m) => m[1] ?? '');
   if (/announce:\s*true/.test(source)) names.push('pw-computed');
