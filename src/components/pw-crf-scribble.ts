@@ -17,16 +17,12 @@ import {
 import { cpuFigureTensors, cpuProblemData, meanFieldFigure } from '../lib/crf-figure';
 import { crfPathForBackend } from './pw-crf-scene';
 import { type CrfSlider, crfSliderStyles, pauseForInput, renderCrfSlider } from './crf-sliders';
+import { TABLEAU10, cssRgb, type Rgb } from '../lib/palettes';
 import './pw-tensor-view';
 
 const BRUSHES = ['red', 'blue', 'green', 'yellow'] as const;
-const PALETTE: readonly (readonly [number, number, number])[] = [
-  [214, 39, 40],
-  [31, 119, 180],
-  [44, 160, 44],
-  [240, 200, 20],
-];
-const css255 = (c: readonly [number, number, number]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+/** The brushes' colours, in BRUSHES order: Tableau 10's red, blue, green and yellow. */
+const PALETTE: readonly Rgb[] = [2, 0, 4, 5].map((i) => TABLEAU10[i] ?? [0, 0, 0]);
 
 const SLIDERS: readonly CrfSlider[] = [
   { key: 'thetaBeta', label: 'θβ (colour, 0–255)', min: 2, max: 60, step: 1 },
@@ -246,7 +242,7 @@ export class PwCrfScribble extends LitElement {
     for (const d of [...this.strokes, ...(this.drawing ?? [])]) {
       const colour = PALETTE[d.label];
       if (!colour) continue;
-      ctx.fillStyle = css255(colour);
+      ctx.fillStyle = cssRgb(colour);
       ctx.beginPath();
       ctx.arc(d.x, d.y, d.radius, 0, 2 * Math.PI);
       ctx.fill();
@@ -311,7 +307,7 @@ export class PwCrfScribble extends LitElement {
                 class="brush"
                 aria-label=${`${name} brush (label ${k + 1})`}
                 aria-pressed=${this.brush === k ? 'true' : 'false'}
-                style=${`background: ${css255(PALETTE[k] ?? [0, 0, 0])}`}
+                style=${`background: ${cssRgb(PALETTE[k] ?? [0, 0, 0])}`}
                 @click=${() => (this.brush = k)}
               ></button>`,
           )}

@@ -7,7 +7,8 @@ import { elementStyles } from './shared-styles';
 import { loadModel } from '../lib/browser/model';
 import { drawTensor } from '../lib/browser/image';
 import { tracked } from '../lib/browser/activity';
-import { effectiveReceptiveField, heatOverlay } from '../lib/effective-rf';
+import { HEAT_COLOR, effectiveReceptiveField, heatOverlay } from '../lib/effective-rf';
+import { cssRgb } from '../lib/palettes';
 import { cellField, fcnLayers, type NetworkLayer } from '../lib/network';
 
 const LAYERS = [
@@ -49,6 +50,9 @@ function halfMassSide(erf: tf.Tensor2D, cy: number, cx: number): tf.Scalar {
     return tf.add(tf.mul(r, 2), 1);
   });
 }
+
+/** The heat key's colour, from the overlay's own. */
+const HEAT_KEY = `--heat: ${cssRgb(HEAT_COLOR.map((v) => Math.round(v * 255)))}`;
 
 /**
  * @summary Receptive field versus stride on the photo: pick a cell of a layer of the trained FCN
@@ -134,7 +138,7 @@ export class PwReceptiveField extends LitElement {
       }
       .key.heat {
         border: none;
-        background: linear-gradient(to right, #333, #ff4d00);
+        background: linear-gradient(to right, #333, var(--heat));
       }
     `,
   ];
@@ -316,7 +320,7 @@ export class PwReceptiveField extends LitElement {
       <ul class="legend">
         <li><span class="key field"></span>Receptive field: ${side}×${side} px</li>
         <li><span class="key cell"></span>Grid of cells: ${stride} px apart (the stride)</li>
-        <li><span class="key heat"></span>Effective field: |∂ cell / ∂ pixel|</li>
+        <li><span class="key heat" style=${HEAT_KEY}></span>Effective field: |∂ cell / ∂ pixel|</li>
       </ul>
       <p class="readout" aria-live="polite">
         ${info.name} cell (${row}, ${col}) reads input pixels

@@ -13,6 +13,7 @@ import {
   rangeTensor,
   type Range,
 } from '../lib/colormap';
+import { cssRgb } from '../lib/palettes';
 
 export type ViewMode = 'grey' | 'sequential' | 'diverging' | 'auto' | 'labels' | 'rgb';
 
@@ -386,7 +387,7 @@ export class PwTensorView extends LitElement {
         ${names.map((name, i) => {
           const c = this.palette[i % this.palette.length] ?? [0, 0, 0];
           return html`<span
-            ><span class="swatch" style=${`background: rgb(${c.join(',')})`}></span>${name}</span
+            ><span class="swatch" style=${`background: ${cssRgb(c)}`}></span>${name}</span
           >`;
         })}
       </div>`;
