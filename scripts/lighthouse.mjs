@@ -7,6 +7,7 @@ import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import lighthouse, { desktopConfig } from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
 import { findChrome } from './lib/chromium.mjs';
@@ -15,7 +16,8 @@ import { LESSONS } from '../src/lessons.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
-const DESKTOP = process.argv.includes('--desktop');
+const { values: args } = parseArgs({ options: { desktop: { type: 'boolean', default: false } } });
+const DESKTOP = args.desktop;
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'];
 
 if (process.env.BENCH_BUILD === '1' || !existsSync(join(DIST, 'index.html'))) {

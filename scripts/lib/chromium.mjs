@@ -38,11 +38,11 @@ const BASE_FLAGS = [
 
 /**
  * Launches headless Chromium. `webgl: true` gives WebGL through SwiftShader (no GPU needed);
- * `webgl: false` disables WebGL entirely so pages must fall back.
- * @param {{ webgl?: boolean, gpu?: boolean }} [options]
+ * `webgl: false` disables WebGL entirely so pages must fall back; `args` adds flags.
+ * @param {{ webgl?: boolean, gpu?: boolean, args?: string[] }} [options]
  */
-export async function launchChromium({ webgl = true, gpu = false } = {}) {
-  const args = [...BASE_FLAGS];
+export async function launchChromium({ webgl = true, gpu = false, args: extra = [] } = {}) {
+  const args = [...BASE_FLAGS, ...extra];
   if (!gpu) args.push('--disable-gpu');
   if (webgl && !gpu) args.push('--use-angle=swiftshader', '--enable-unsafe-swiftshader');
   if (!webgl) args.push('--disable-webgl', '--disable-webgl2', '--disable-3d-apis');

@@ -1,11 +1,3 @@
-/**
- * @summary The page's compute badge: shows loading progress while tfjs starts, then which
- * backend runs (webgl / wasm / cpu), with a plain-language notice when it is not WebGL.
- *
- * Starts the backend itself, so a page with this element begins loading tfjs at once. If the
- * WebGL context is lost later, it says so and offers a "Reload figures" button.
- * @csspart badge - the small backend label.
- */
 import { LitElement, css, html } from 'lit';
 import {
   backendEvents,
@@ -14,6 +6,14 @@ import {
   type BackendEventDetail,
 } from '../lib/browser/backend';
 
+/**
+ * @summary The page's compute badge: shows loading progress while tfjs starts, then which
+ * backend runs (webgl / wasm / cpu), with a plain-language notice when it is not WebGL.
+ *
+ * Starts the backend itself, so a page with this element begins loading tfjs at once. If the
+ * WebGL context is lost later, it says so and offers a "Reload figures" button.
+ * @csspart badge - the small backend label.
+ */
 export class PwBackendStatus extends LitElement {
   static override properties = { state: { state: true } };
   static override styles = css`

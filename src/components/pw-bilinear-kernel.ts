@@ -1,16 +1,5 @@
-/**
- * @summary FCN's bilinear upsampling filter for a chosen factor: the 2-D kernel as a heat map,
- * its 1-D profile with each tap coloured by the output phase it feeds (tap mod f), and the
- * polyphase sums: a stacked bar per phase whose taps add up to exactly 1, for odd f too, where
- * phases get 2 or 1 taps.
- *
- * @attr factor - upsampling factor f, 1..8 (default 2).
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
- *
- * The phase readout carries `data-sums` and `data-taps` (JSON arrays, one entry per phase).
- */
-import { LitElement, html, nothing } from 'lit';
-import { rangeControl, statusLine } from './templates';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { rangeControl, statusLine, UNIT_RANGE } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
@@ -25,12 +14,23 @@ import type { ChartOptions } from './pw-chart';
 import './pw-chart';
 import './pw-tensor-view';
 
+/**
+ * @summary FCN's bilinear upsampling filter for a chosen factor: the 2-D kernel as a heat map,
+ * its 1-D profile with each tap coloured by the output phase it feeds (tap mod f), and the
+ * polyphase sums: a stacked bar per phase whose taps add up to exactly 1, for odd f too, where
+ * phases get 2 or 1 taps.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * The phase readout carries `data-sums` and `data-taps` (JSON arrays, one entry per phase).
+ */
 export class PwBilinearKernel extends LitElement {
   static override properties = {
     factor: { type: Number },
   };
   static override styles = elementStyles;
 
+  /** Upsampling factor f, 1..8 (default 2). */
   declare factor: number;
 
   private readonly figure = new TensorTaskController(this, {
@@ -101,6 +101,17 @@ export class PwBilinearKernel extends LitElement {
     });
   }
 
+  /** The two charts' options, rebuilt only when the factor changes (pw-chart redraws on a new one). */
+  private profileOptions: ChartOptions | undefined;
+  private phaseOptions: ChartOptions | undefined;
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('factor')) {
+      this.profileOptions = this.profileChart();
+      this.phaseOptions = this.phaseChart();
+    }
+  }
+
   override render() {
     const f = this.factor;
     const k = bilinearKernelSize(f);
@@ -122,19 +133,19 @@ export class PwBilinearKernel extends LitElement {
             ? html`<pw-tensor-view
                 .tensor=${this.figure.value}
                 mode="grey"
-                .range=${[0, 1]}
+                .range=${UNIT_RANGE}
                 label=${`The ${k}×${k} kernel (size 2f − f mod 2 = ${k})`}
               ></pw-tensor-view>`
             : nothing
         }
         <pw-chart
-          .options=${this.profileChart()}
+          .options=${this.profileOptions}
           label=${`Its profile: ${bilinearProfile(f)
             .map((w) => w.toFixed(3))
             .join(', ')}; each colour is one output phase`}
         ></pw-chart>
         <pw-chart
-          .options=${this.phaseChart()}
+          .options=${this.phaseOptions}
           label="Each output phase stacks its taps: every bar reaches exactly 1"
         ></pw-chart>
       </div>

@@ -1,14 +1,3 @@
-/**
- * @summary The bilinear transposed convolution against `tf.image.resizeBilinear`: both outputs,
- * their difference map for a chosen resize convention, and the largest difference inside the
- * image and along its border for all three conventions.
- *
- * @attr src - URL of the photo.
- * @attr working-size - side of the square input before upsampling (default 32).
- * @attr factor - upsampling factor f, 1..8 (default 4).
- * @attr convention - halfPixel | asymmetric | alignCorners (default 'halfPixel').
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
- */
 import { LitElement, css, html, nothing } from 'lit';
 import { progressText, rangeControl, selectControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
@@ -36,6 +25,13 @@ interface Comparison extends tf.TensorContainerObject {
   difference: tf.Tensor3D;
 }
 
+/**
+ * @summary The bilinear transposed convolution against `tf.image.resizeBilinear`: both outputs,
+ * their difference map for a chosen resize convention, and the largest difference inside the
+ * image and along its border for all three conventions.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ */
 export class PwBilinearResize extends LitElement {
   static override properties = {
     src: { type: String },
@@ -67,9 +63,13 @@ export class PwBilinearResize extends LitElement {
     `,
   ];
 
+  /** URL of the photo. */
   declare src: string;
+  /** Side of the square input before upsampling (default 32). */
   declare workingSize: number;
+  /** Upsampling factor f, 1..8 (default 4). */
   declare factor: number;
+  /** HalfPixel | asymmetric | alignCorners (default 'halfPixel'). */
   declare convention: Convention;
   declare table: Record<Convention, ConventionDifference> | undefined;
 

@@ -1,16 +1,12 @@
-/**
- * @summary An Observable Plot chart that redraws when its options change, when its box is
- * resized and when the page theme changes.
- *
- * @prop options - a function `(width: number) => Plot options` (so marks can depend on width),
- *   or undefined for an empty chart.
- * @attr label - accessible description of the chart.
- */
 import { LitElement, css, html } from 'lit';
 import * as Plot from '@observablehq/plot';
 
 export type ChartOptions = (width: number) => Plot.PlotOptions;
 
+/**
+ * @summary An Observable Plot chart that redraws when its options change, when its box is
+ * resized and when the page theme changes.
+ */
 export class PwChart extends LitElement {
   static override properties = {
     options: { attribute: false },
@@ -33,7 +29,12 @@ export class PwChart extends LitElement {
     }
   `;
 
+  /**
+   * A function `(width: number) => Plot options` (so marks can depend on width), or undefined for an
+   * empty chart.
+   */
   declare options: ChartOptions | undefined;
+  /** Accessible description of the chart. */
   declare label: string;
   private observer: ResizeObserver | undefined;
   private width = 0;

@@ -1,16 +1,5 @@
-/**
- * @summary Where checkerboard artifacts come from: the number of kernel taps that land on each
- * output pixel of a transposed convolution (what a flat image of ones becomes through a kernel
- * of ones), and the photo through the same layer with a flat averaging kernel.
- *
- * @attr src - URL of the photo (used in grey).
- * @attr working-size - side of the square photo input (default 32).
- * @attr kernel-size - kernel side k, 1..8 (default 3).
- * @attr stride - stride s, 1..4 (default 2).
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
- */
 import { LitElement, html, nothing } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
+import { progressText, rangeControl, statusLine, UNIT_RANGE } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -39,6 +28,13 @@ function checkerboardFigure(photo: tf.Tensor3D, k: number, s: number): Checkerbo
   });
 }
 
+/**
+ * @summary Where checkerboard artifacts come from: the number of kernel taps that land on each
+ * output pixel of a transposed convolution (what a flat image of ones becomes through a kernel
+ * of ones), and the photo through the same layer with a flat averaging kernel.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ */
 export class PwCheckerboard extends LitElement {
   static override properties = {
     src: { type: String },
@@ -48,9 +44,13 @@ export class PwCheckerboard extends LitElement {
   };
   static override styles = elementStyles;
 
+  /** URL of the photo (used in grey). */
   declare src: string;
+  /** Side of the square photo input (default 32). */
   declare workingSize: number;
+  /** Kernel side k, 1..8 (default 3). */
   declare kernelSize: number;
+  /** Stride s, 1..4 (default 2). */
   declare stride: number;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
@@ -109,7 +109,7 @@ export class PwCheckerboard extends LitElement {
               <pw-tensor-view
                 .tensor=${f.photoOut}
                 mode="grey"
-                .range=${[0, 1]}
+                .range=${UNIT_RANGE}
                 label=${`The photo through the same layer, each tap weighing s²/k² = ${((s * s) / (k * k)).toFixed(3)}`}
               ></pw-tensor-view>
             </div>`

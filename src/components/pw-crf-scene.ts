@@ -1,18 +1,6 @@
-/**
- * @summary The dense CRF on FCN-8s's output for a test scene: the unary (prediction) and ground
- * truth, sliders for every CRF parameter and the iteration count (with a step button), the CRF
- * label map and where the last iteration still moved probability, a per-iteration chart of
- * changed pixels and free energy, this image's mean IU before and after, and an exact (64×64)
- * vs fast (permutohedral lattice) switch with the two paths' label agreement.
- *
- * @attr items - JSON array of `{ id, title, src, label }` test scenes (label = ground-truth PNG).
- * @fires pw-computed - `CustomEvent<{ ms: number; before: number; after: number }>` after each
- *   new CRF result (mean IU of the unary's and the CRF's labels).
- *
- * Needs the weights in public/weights/; if they cannot load, says so where the figure would be.
- */
 import { LitElement, css, html, nothing } from 'lit';
-import { classMapView, errorAlert, progressText, statusLine } from './templates';
+import { emit } from './events';
+import { classMapView, errorAlert, progressText, statusLine, indexSelect } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, retryFailed } from './controllers/tensor-task';
@@ -82,6 +70,18 @@ const SLIDERS: readonly CrfSlider[] = [
   { key: 'iterations', label: 'Iterations', min: 0, max: 20, step: 1 },
 ];
 
+/**
+ * @summary The dense CRF on FCN-8s's output for a test scene: the unary (prediction) and ground
+ * truth, sliders for every CRF parameter and the iteration count (with a step button), the CRF
+ * label map and where the last iteration still moved probability, a per-iteration chart of
+ * changed pixels and free energy, this image's mean IU before and after, and an exact (64×64)
+ * vs fast (permutohedral lattice) switch with the two paths' label agreement.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number; before: number; after: number }>` after each
+ *   new CRF result (mean IU of the unary's and the CRF's labels).
+ *
+ * Needs the weights in public/weights/; if they cannot load, says so where the figure would be.
+ */
 export class PwCrfScene extends LitElement {
   static override properties = {
     items: { type: Array },
@@ -127,14 +127,23 @@ export class PwCrfScene extends LitElement {
     `,
   ];
 
+  /** JSON array of `{ id, title, src, label }` test scenes (label = ground-truth PNG). */
   declare items: SceneItem[];
+  /** Index into `items` of the scene shown (default 0). */
   declare scene: number;
+  /** 'exact' (brute force on a 64×64 copy) or 'fast' (permutohedral lattice; default). */
   declare method: CrfMethod;
+  /** Appearance (bilateral) kernel weight w₁ (default: the tuned setting). */
   declare w1: number;
+  /** Appearance kernel spatial width θα, in pixels of the 128×128 scene (default: tuned). */
   declare thetaAlpha: number;
+  /** Appearance kernel colour width θβ, in 0..255 units (default: tuned). */
   declare thetaBeta: number;
+  /** Smoothness kernel weight w₂ (default: tuned). */
   declare w2: number;
+  /** Smoothness kernel spatial width θγ, in pixels of the 128×128 scene (default: tuned). */
   declare thetaGamma: number;
+  /** Mean-field iterations, 0..20 (default: tuned). */
   declare iterations: number;
   private announced: unknown;
 
@@ -230,18 +239,12 @@ export class PwCrfScene extends LitElement {
       this.dataset['messagePasses'] = String(r.passes);
       this.dataset['meanIuBefore'] = String(r.before);
       this.dataset['meanIuAfter'] = String(r.after);
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.crf.lastMs, before: r.before, after: r.after },
-          bubbles: true,
-          composed: true,
-        }),
-      );
+      emit(this, 'pw-computed', { ms: this.crf.lastMs, before: r.before, after: r.after });
     }
   }
 
-  private readonly onScene = (e: Event) => {
-    this.scene = Number((e.target as HTMLSelectElement).value);
+  private readonly onScene = (index: number) => {
+    this.scene = index;
   };
   private readonly onSlider = (key: CrfSlider['key'], value: number) => {
     this[key] = value;
@@ -269,14 +272,13 @@ export class PwCrfScene extends LitElement {
 
   private renderControls() {
     return html`<div class="controls">
-        <label
-          >Scene
-          <select @change=${this.onScene} .value=${String(this.scene)}>
-            ${this.items.map(
-              (s, i) => html`<option value=${i} ?selected=${i === this.scene}>${s.title}</option>`,
-            )}
-          </select></label
-        >
+        ${indexSelect({
+          label: 'Scene',
+          name: 'scene',
+          options: this.items.map((s) => s.title),
+          value: this.scene,
+          onChange: this.onScene,
+        })}
         <span id="method-label">Inference</span>
         <span role="group" aria-labelledby="method-label">
           ${(['fast', 'exact'] as const).map(
@@ -347,13 +349,25 @@ export class PwCrfScene extends LitElement {
     return [changed, energy];
   }
 
+  /** The result the trace charts were built for, and their options (rebuilt only for a new one). */
+  private chartedResult: CrfResult | undefined;
+  private traceCharts: readonly [ChartOptions, ChartOptions] | undefined;
+
+  override willUpdate(): void {
+    const r = this.crf.value;
+    if (r !== this.chartedResult) {
+      this.chartedResult = r;
+      this.traceCharts = r && this.charts(r.trace);
+    }
+  }
+
   override render() {
     const photo = this.photo.value;
     const truth = this.truth.value;
     const r = this.crf.value;
     const exact = this.method === 'exact';
     const error = this.photo.error ?? this.truth.error ?? this.crf.error;
-    const [changedChart, energyChart] = r ? this.charts(r.trace) : [undefined, undefined];
+    const [changedChart, energyChart] = this.traceCharts ?? [undefined, undefined];
     const last = r?.trace[r.trace.length - 1];
     return html`${this.renderControls()}
     ${error ? errorAlert('Could not run the CRF', error, this.onRetry) : nothing}

@@ -1,20 +1,8 @@
-/**
- * @summary Interactive segmentation with the dense CRF: the reader paints a few strokes in up to
- * four colours on a photo; stroked pixels get a confident unary, all others a uniform one, and
- * mean-field inference (fast path) spreads the labels along the photo's intensities.
- *
- * @attr src - URL of the photo (centre-cropped and resized to `working-size`).
- * @attr working-size - side of the square photo in pixels (default 128).
- * @fires pw-computed - `CustomEvent<{ ms: number; strokes: number }>` after each new result.
- *
- * Keyboard and touch-free alternative to drawing: the "preset strokes" button paints strokes
- * aimed at the default photo (the cameraman: his coat, the sky, the grass); "clear strokes"
- * removes them all.
- */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { progressText, statusLine } from './templates';
+import { emit } from './events';
+import { progressText, statusLine, errorLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { drawTensor } from '../lib/browser/image';
@@ -22,16 +10,12 @@ import { DEFAULT_CRF_PARAMS, type ScribbleDab } from '../lib/crf/index';
 import { compute } from '../lib/browser/compute-client';
 import { fromWire } from '../lib/browser/compute-wire';
 import { type CrfSlider, crfSliderStyles, renderCrfSlider } from './crf-sliders';
+import { TABLEAU10, cssRgb, type Rgb } from '../lib/palettes';
 import './pw-tensor-view';
 
 const BRUSHES = ['red', 'blue', 'green', 'yellow'] as const;
-const PALETTE: readonly (readonly [number, number, number])[] = [
-  [214, 39, 40],
-  [31, 119, 180],
-  [44, 160, 44],
-  [240, 200, 20],
-];
-const css255 = (c: readonly [number, number, number]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+/** The brushes' colours, in BRUSHES order: Tableau 10's red, blue, green and yellow. */
+const PALETTE: readonly Rgb[] = [2, 0, 4, 5].map((i) => TABLEAU10[i] ?? [0, 0, 0]);
 
 const SLIDERS: readonly CrfSlider[] = [
   { key: 'thetaBeta', label: 'θβ (colour, 0–255)', min: 2, max: 60, step: 1 },
@@ -70,6 +54,17 @@ interface ScribbleResult extends tf.TensorContainerObject {
   confidence: tf.Tensor2D;
 }
 
+/**
+ * @summary Interactive segmentation with the dense CRF: the reader paints a few strokes in up to
+ * four colours on a photo; stroked pixels get a confident unary, all others a uniform one, and
+ * mean-field inference (fast path) spreads the labels along the photo's intensities.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number; strokes: number }>` after each new result.
+ *
+ * Keyboard and touch-free alternative to drawing: the "preset strokes" button paints strokes
+ * aimed at the default photo (the cameraman: his coat, the sky, the grass); "clear strokes"
+ * removes them all.
+ */
 export class PwCrfScribble extends LitElement {
   static override properties = {
     src: { type: String },
@@ -113,16 +108,25 @@ export class PwCrfScribble extends LitElement {
     `,
   ];
 
+  /** URL of the photo (centre-cropped and resized to `working-size`). */
   declare src: string;
+  /** Side of the square photo in pixels (default 128). */
   declare workingSize: number;
+  /** Index of the stroke colour (label) being painted: 0 red, 1 blue, 2 green, 3 yellow. */
   declare brush: number;
+  /** The painted dabs (default: the preset strokes for the default photo). */
   declare strokes: readonly ScribbleDab[];
+  /** Appearance (bilateral) kernel weight w₁ (default 10). */
   declare w1: number;
+  /** Appearance kernel spatial width θα in pixels (default 20). */
   declare thetaAlpha: number;
+  /** Appearance kernel colour width θβ in 0..255 units (default 10). */
   declare thetaBeta: number;
+  /** Mean-field iterations (default 10). */
   declare iterations: number;
   /** The smoothness kernel stays at its defaults here: the strokes lesson is about colour. */
   readonly w2 = DEFAULT_CRF_PARAMS.w2;
+  /** Smoothness kernel width θγ in pixels, fixed at its default like `w2`. */
   readonly thetaGamma = DEFAULT_CRF_PARAMS.thetaGamma;
   /** Dabs of the stroke being drawn, committed on pointer up. */
   private drawing: ScribbleDab[] | undefined;
@@ -192,13 +196,7 @@ export class PwCrfScribble extends LitElement {
     const r = this.result.value;
     if (this.result.status === 'complete' && r && r !== this.announced) {
       this.announced = r;
-      this.dispatchEvent(
-        new CustomEvent('pw-computed', {
-          detail: { ms: this.result.lastMs, strokes: this.strokes.length },
-          bubbles: true,
-          composed: true,
-        }),
-      );
+      emit(this, 'pw-computed', { ms: this.result.lastMs, strokes: this.strokes.length });
     }
   }
 
@@ -222,7 +220,7 @@ export class PwCrfScribble extends LitElement {
     for (const d of [...this.strokes, ...(this.drawing ?? [])]) {
       const colour = PALETTE[d.label];
       if (!colour) continue;
-      ctx.fillStyle = css255(colour);
+      ctx.fillStyle = cssRgb(colour);
       ctx.beginPath();
       ctx.arc(d.x, d.y, d.radius, 0, 2 * Math.PI);
       ctx.fill();
@@ -287,7 +285,7 @@ export class PwCrfScribble extends LitElement {
                 class="brush"
                 aria-label=${`${name} brush (label ${k + 1})`}
                 aria-pressed=${this.brush === k ? 'true' : 'false'}
-                style=${`background: ${css255(PALETTE[k] ?? [0, 0, 0])}`}
+                style=${`background: ${cssRgb(PALETTE[k] ?? [0, 0, 0])}`}
                 @click=${() => (this.brush = k)}
               ></button>`,
           )}
@@ -306,12 +304,7 @@ export class PwCrfScribble extends LitElement {
     const r = this.result.value;
     const error = this.photo.error ?? this.result.error;
     const names = BRUSHES.map((b) => `${b} strokes`);
-    return html`${this.renderControls()}
-      ${
-        error
-          ? html`<p class="error" role="alert">Could not run the CRF: ${errorMessage(error)}</p>`
-          : nothing
-      }
+    return html`${this.renderControls()} ${errorLine(error, 'Could not run the CRF')}
       <div class="panels">
         <figure>
           <div class="paint">

@@ -1,17 +1,5 @@
-/**
- * @summary A live check that a transposed convolution is zero insertion followed by an ordinary
- * convolution with the flipped kernel: both computed on the photo with a seeded random kernel,
- * side by side, with their difference and its maximum.
- *
- * @attr src - URL of the photo (used in grey).
- * @attr working-size - side of the square input (default 32).
- * @attr stride - stride s, 1..4 (default 2).
- * @attr kernel-size - kernel side k, 1..7 (default 3).
- * @attr seed - seed of the random kernel, 1..9 (default 1).
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
- */
 import { LitElement, html, nothing } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
+import { progressText, rangeControl, statusLine, UNIT_RANGE } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -47,6 +35,13 @@ function proofFigure(photo: tf.Tensor3D, stride: number, size: number, seed: num
   });
 }
 
+/**
+ * @summary A live check that a transposed convolution is zero insertion followed by an ordinary
+ * convolution with the flipped kernel: both computed on the photo with a seeded random kernel,
+ * side by side, with their difference and its maximum.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ */
 export class PwDeconvProof extends LitElement {
   static override properties = {
     src: { type: String },
@@ -58,10 +53,15 @@ export class PwDeconvProof extends LitElement {
   };
   static override styles = elementStyles;
 
+  /** URL of the photo (used in grey). */
   declare src: string;
+  /** Side of the square input (default 32). */
   declare workingSize: number;
+  /** Stride s, 1..4 (default 2). */
   declare stride: number;
+  /** Kernel side k, 1..7 (default 3). */
   declare kernelSize: number;
+  /** Seed of the random kernel, 1..9 (default 1). */
   declare seed: number;
   declare maxDifference: number | undefined;
 
@@ -120,7 +120,7 @@ export class PwDeconvProof extends LitElement {
               <pw-tensor-view
                 .tensor=${f.stuffed}
                 mode="grey"
-                .range=${[0, 1]}
+                .range=${UNIT_RANGE}
                 label=${`Input with ${this.stride - 1} zero(s) inserted after each pixel`}
               ></pw-tensor-view>
               <pw-tensor-view

@@ -1,8 +1,3 @@
-/**
- * @summary Bar chart of an evaluation report's mean IU and pixel accuracy per network.
- *
- * @attr data - JSON array of `{ name, meanIU, pixelAccuracy }` (fractions 0..1).
- */
 import { LitElement, html, type PropertyValues } from 'lit';
 import * as Plot from '@observablehq/plot';
 import type { ChartOptions } from './pw-chart';
@@ -14,8 +9,12 @@ interface Row {
   pixelAccuracy: number;
 }
 
+/**
+ * @summary Bar chart of an evaluation report's mean IU and pixel accuracy per network.
+ */
 export class PwEvalChart extends LitElement {
   static override properties = { data: { type: Array } };
+  /** JSON array of `{ name, meanIU, pixelAccuracy }` (fractions 0..1). */
   declare data: Row[];
 
   /** Built when `data` changes, so pw-chart redraws only then (not on every render). */

@@ -1,24 +1,7 @@
-/**
- * @summary Runs the trained FCN live on a scene or photo: the input, the predicted label map
- * (hover or use the arrow keys to read a pixel's class probabilities), for a test scene its
- * ground truth and mean IU beside the prediction, and the feature maps of every layer.
- *
- * @attr src - URL of the image (centre-cropped and resized to `size`).
- * @attr size - working side in pixels, a multiple of 32 (default 128).
- * @attr variant - '32s' | '16s' | '8s' (default '8s').
- * @attr layers - 'all' (default) or 'encoder' (conv blocks, pools, fc6/fc7 and the coarse score).
- * @attr items - JSON array of `{ src, label? }` (the picker's items): an image whose item has a
- *   `label` (a ground-truth PNG, pixel value = class index) is scored against it.
- * @fires pw-computed - `CustomEvent<{ ms: number; meanIU: number | null }>` after each new
- *   result (`meanIU` in [0, 1], null without ground truth).
- *
- * Needs the weights in public/weights/; if they cannot load, says so where the figure would
- * be, with a button to try again, and the rest of the page keeps working.
- */
 import { LitElement, css, html, nothing } from 'lit';
-import { classMapView, progressText, statusLine } from './templates';
+import { classMapView, errorLine, progressText, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
 import { loadLabelMap } from '../lib/browser/model';
 import { imageToTensor, loadImage } from '../lib/browser/image';
@@ -78,6 +61,17 @@ async function loadInput(src: string, side: number, label: string | undefined): 
   }
 }
 
+/**
+ * @summary Runs the trained FCN live on a scene or photo: the input, the predicted label map
+ * (hover or use the arrow keys to read a pixel's class probabilities), for a test scene its
+ * ground truth and mean IU beside the prediction, and the feature maps of every layer.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number; meanIU: number | null }>` after each new
+ *   result (`meanIU` in [0, 1], null without ground truth).
+ *
+ * Needs the weights in public/weights/; if they cannot load, says so where the figure would
+ * be, with a button to try again, and the rest of the page keeps working.
+ */
 export class PwFcnExplorer extends LitElement {
   static override properties = {
     src: { type: String },
@@ -118,10 +112,18 @@ export class PwFcnExplorer extends LitElement {
     `,
   ];
 
+  /** URL of the image (centre-cropped and resized to `size`). */
   declare src: string;
+  /** Working side in pixels, a multiple of 32 (default 128). */
   declare size: number;
+  /** '32s' | '16s' | '8s' (default '8s'). */
   declare variant: FcnVariant;
+  /** 'all' (default) or 'encoder' (conv blocks, pools, fc6/fc7 and the coarse score). */
   declare layers: 'all' | 'encoder';
+  /**
+   * JSON array of `{ src, label? }` (the picker's items): an image whose item has a `label` (a
+   * ground-truth PNG, pixel value = class index) is scored against it.
+   */
   declare items: readonly ExplorerItem[];
 
   private readonly input = new TensorTaskController(this, {
@@ -186,18 +188,11 @@ export class PwFcnExplorer extends LitElement {
     const scored = this.figure.value;
     const input = this.input.value;
     const error = this.input.error ?? this.figure.error;
-    return html`${
-      error
-        ? html`<p class="error" role="alert">
-            Could not run the network: ${errorMessage(error)}<button
-              type="button"
-              @click=${this.onRetry}
-            >
-              Try again
-            </button>
-          </p>`
-        : nothing
-    }
+    return html`${errorLine(
+      error,
+      'Could not run the network',
+      html`<button type="button" @click=${this.onRetry}>Try again</button>`,
+    )}
     ${
       scored && input
         ? html`<div class="panels ${input.truth ? 'with-truth' : ''}">

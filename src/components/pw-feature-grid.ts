@@ -1,21 +1,8 @@
-/**
- * @summary Every channel of a layer at once (one mosaic, each channel normalized to its own
- * range), a layer selector, and the chosen channel enlarged with a value readout.
- *
- * @prop layers - `{ name, tensor: [H, W, C] }[]`; not owned, the caller keeps them alive.
- * @attr layer - name of the selected layer (default: the first, conv1_1 for the FCN).
- * @attr channel - selected channel (default 0). Click or tap a tile, or move with the arrow keys
- *   over the mosaic and press Enter, to choose another.
- * @fires pw-channel - `CustomEvent<{ layer: string; channel: number }>` on a new selection.
- *
- * The enlarged channel is drawn in a sequential colour map when it has no negative value (a
- * map after ReLU) and in a diverging one, centred on zero, when it is signed (score layers).
- * A pick on the mosaic counts only on the mosaic drawn at that moment: after a change of layer,
- * a click on the old mosaic chooses nothing.
- */
 import { LitElement, css, html, nothing } from 'lit';
+import { UNIT_RANGE, errorLine } from './templates';
+import { emit } from './events';
 import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController, errorMessage } from './controllers/tensor-task';
+import { TensorTaskController } from './controllers/tensor-task';
 import { channelMosaic, mosaicGrid } from '../lib/mosaic';
 import type { PickDetail } from './pw-tensor-view';
 import './pw-tensor-view';
@@ -26,7 +13,6 @@ export interface FeatureLayer {
 }
 
 const GAP = 1;
-const UNIT_RANGE = [0, 1] as const;
 
 /** A layer's mosaic and the layer it shows (its tile grid is computed from `shape`). */
 interface Mosaic extends tf.TensorContainerObject {
@@ -35,6 +21,17 @@ interface Mosaic extends tf.TensorContainerObject {
   shape: [number, number, number];
 }
 
+/**
+ * @summary Every channel of a layer at once (one mosaic, each channel normalized to its own
+ * range), a layer selector, and the chosen channel enlarged with a value readout.
+ *
+ * @fires pw-channel - `CustomEvent<{ layer: string; channel: number }>` on a new selection.
+ *
+ * The enlarged channel is drawn in a sequential colour map when it has no negative value (a
+ * map after ReLU) and in a diverging one, centred on zero, when it is signed (score layers).
+ * A pick on the mosaic counts only on the mosaic drawn at that moment: after a change of layer,
+ * a click on the old mosaic chooses nothing.
+ */
 export class PwFeatureGrid extends LitElement {
   static override properties = {
     layers: { attribute: false },
@@ -76,8 +73,14 @@ export class PwFeatureGrid extends LitElement {
     }
   `;
 
+  /** `{ name, tensor: [H, W, C] }[]`; not owned, the caller keeps them alive. */
   declare layers: readonly FeatureLayer[];
+  /** Name of the selected layer (default: the first, conv1_1 for the FCN). */
   declare layer: string;
+  /**
+   * Selected channel (default 0). Click or tap a tile, or move with the arrow keys over the mosaic
+   * and press Enter, to choose another.
+   */
   declare channel: number;
 
   private readonly mosaic = new TensorTaskController(this, {
@@ -110,13 +113,7 @@ export class PwFeatureGrid extends LitElement {
     const c = current.tensor.shape[2];
     if (channel < 0 || channel >= c) return;
     this.channel = channel;
-    this.dispatchEvent(
-      new CustomEvent('pw-channel', {
-        detail: { layer: current.name, channel },
-        bubbles: true,
-        composed: true,
-      }),
-    );
+    emit(this, 'pw-channel', { layer: current.name, channel });
   }
 
   /** The channel whose tile holds pixel (x, y) of a mosaic of `[h, w, c]`, or -1 for a gap. */
@@ -146,9 +143,7 @@ export class PwFeatureGrid extends LitElement {
 
   private renderMosaic() {
     if (this.mosaic.status === 'error') {
-      return html`<p class="error" role="alert">
-        Could not draw the mosaic: ${errorMessage(this.mosaic.error)}
-      </p>`;
+      return errorLine(this.mosaic.error, 'Could not draw the mosaic');
     }
     const mosaic = this.mosaic.value;
     if (!mosaic) return nothing;

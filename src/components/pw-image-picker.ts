@@ -1,17 +1,5 @@
-/**
- * @summary Lets the reader choose the image that one or more live elements compute on: one of
- * the site's photos or scenes, or their own file (button or drag and drop).
- *
- * @attr for - space-separated ids of elements whose `src` property this picker sets.
- * @attr items - JSON array of `{ id, title, src, thumb? }` (server-known, written by the page).
- * @attr value - `src` of the initially selected item.
- * @fires pw-image-change - `CustomEvent<{ src: string; title: string; uploaded: boolean }>`.
- * @csspart thumb - each thumbnail button.
- *
- * A bad upload (not an image, empty, corrupt, SVG, too large or too small) shows a message
- * with role="alert" and leaves the previous image selected.
- */
 import { LitElement, css, html, nothing } from 'lit';
+import { emit } from './events';
 import { normalizeUpload } from '../lib/browser/upload';
 
 export interface PickerItem {
@@ -27,6 +15,16 @@ export interface ImageChangeDetail {
   readonly uploaded: boolean;
 }
 
+/**
+ * @summary Lets the reader choose the image that one or more live elements compute on: one of
+ * the site's photos or scenes, or their own file (button or drag and drop).
+ *
+ * @fires pw-image-change - `CustomEvent<{ src: string; title: string; uploaded: boolean }>`.
+ * @csspart thumb - each thumbnail button.
+ *
+ * A bad upload (not an image, empty, corrupt, SVG, too large or too small) shows a message
+ * with role="alert" and leaves the previous image selected.
+ */
 export class PwImagePicker extends LitElement {
   static override properties = {
     for: { type: String },
@@ -100,8 +98,11 @@ export class PwImagePicker extends LitElement {
     }
   `;
 
+  /** Space-separated ids of elements whose `src` property this picker sets. */
   declare for: string;
+  /** JSON array of `{ id, title, src, thumb? }` (server-known, written by the page). */
   declare items: PickerItem[];
+  /** `src` of the initially selected item. */
   declare value: string;
   declare message: string;
   declare busy: boolean;
@@ -133,13 +134,7 @@ export class PwImagePicker extends LitElement {
       // Any element with a `src` property can be driven (all pw- lesson elements have one).
       if (target && 'src' in target) Object.assign(target, { src });
     }
-    this.dispatchEvent(
-      new CustomEvent<ImageChangeDetail>('pw-image-change', {
-        detail: { src, title, uploaded },
-        bubbles: true,
-        composed: true,
-      }),
-    );
+    emit<ImageChangeDetail>(this, 'pw-image-change', { src, title, uploaded });
   }
 
   private async useFile(file: File | undefined): Promise<void> {

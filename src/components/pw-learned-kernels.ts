@@ -1,14 +1,3 @@
-/**
- * @summary The trained FCN's 2× upsampling kernels next to the bilinear kernel they started
- * from: each class's 4×4 kernel (the channel diagonal), the change from bilinear, and how much
- * weight training moved off the diagonal (class scores mixing while upsampling).
- *
- * @attr layer - upscore2 | upscore_pool4 (default 'upscore2').
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
- *
- * Each class's tile has a blank band above it in which its class name is written (an HTML
- * overlay aligned with the tile grid, `.key li`, one per class in class order).
- */
 import { LitElement, css, html, nothing } from 'lit';
 import { progressText, selectControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
@@ -17,6 +6,7 @@ import { elementStyles } from './shared-styles';
 import { bilinearKernel } from '../lib/bilinear';
 import { FCN_CLASSES } from '../lib/classes';
 import { loadModel } from '../lib/browser/model';
+import type { Range } from '../lib/colormap';
 import './pw-tensor-view';
 
 type Layer = 'upscore2' | 'upscore_pool4';
@@ -27,6 +17,7 @@ const LAYERS: readonly { value: Layer; label: string }[] = [
 const COLUMNS = 4;
 /** Top of the grey range of the kernel views (bilinear 2x taps reach 0.5625). */
 const GREY_MAX = 0.6;
+const GREY_RANGE: Range = [0, GREY_MAX];
 
 interface Kernels extends tf.TensorContainerObject {
   start: tf.Tensor2D;
@@ -82,6 +73,16 @@ function kernelFigure(kernel: tf.Tensor): Kernels {
   });
 }
 
+/**
+ * @summary The trained FCN's 2× upsampling kernels next to the bilinear kernel they started
+ * from: each class's 4×4 kernel (the channel diagonal), the change from bilinear, and how much
+ * weight training moved off the diagonal (class scores mixing while upsampling).
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * Each class's tile has a blank band above it in which its class name is written (an HTML
+ * overlay aligned with the tile grid, `.key li`, one per class in class order).
+ */
 export class PwLearnedKernels extends LitElement {
   static override properties = {
     layer: { type: String },
@@ -118,6 +119,7 @@ export class PwLearnedKernels extends LitElement {
     `,
   ];
 
+  /** Upscore2 | upscore_pool4 (default 'upscore2'). */
   declare layer: Layer;
   declare stats: readonly number[] | undefined;
 
@@ -172,14 +174,14 @@ export class PwLearnedKernels extends LitElement {
               <pw-tensor-view
                 .tensor=${v.start}
                 mode="grey"
-                .range=${[0, GREY_MAX]}
+                .range=${GREY_RANGE}
                 label="The bilinear start (4×4, factor 2), the same for every class"
               ></pw-tensor-view>
               <div class="tiles">
                 <pw-tensor-view
                   .tensor=${v.learned}
                   mode="grey"
-                  .range=${[0, GREY_MAX]}
+                  .range=${GREY_RANGE}
                   label=${`Learned, one tile per class, row by row: ${order}`}
                 ></pw-tensor-view>
                 ${this.key(v.learned)}

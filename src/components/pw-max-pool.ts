@@ -1,23 +1,6 @@
-/**
- * @summary Pools a real photo live: pool size and stride sliders (1..8) and a max/average
- * switch redraw the pooled output next to the input, once at its true size (one screen pixel
- * per value, so the shrinkage shows) and once magnified to the input's size (so the loss of
- * detail shows).
- *
- * @attr src - URL of the photo (any size; centre-cropped and resized to `working-size`).
- * @attr working-size - side of the square input in pixels (default 256).
- * @attr size - initial pool size (default 4).
- * @attr stride - initial stride (default 4).
- * @attr mode - 'max' or 'average' (default 'max').
- * @fires pw-computed - `CustomEvent<{ ms: number; outShape: number[] }>` after each redraw.
- * @csspart canvas - the input and output canvases. The output canvas carries `data-shown`
- *   (`mode size stride`) once drawn; its width and height are the pooled map's.
- *
- * Children are the static fallback (an image and caption); they show until the element
- * upgrades, and stay the whole story for readers without scripts.
- */
 import { LitElement, css, html, type PropertyValues } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
+import { emit } from './events';
+import { progressText, rangeControl, statusLine, radioGroup } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
@@ -31,6 +14,25 @@ export interface ComputedDetail {
   readonly outShape: readonly number[];
 }
 
+/** The pooling switch's choices. */
+const MODE_OPTIONS = [
+  { value: 'max', label: 'max' },
+  { value: 'average', label: 'average' },
+] as const;
+
+/**
+ * @summary Pools a real photo live: pool size and stride sliders (1..8) and a max/average
+ * switch redraw the pooled output next to the input, once at its true size (one screen pixel
+ * per value, so the shrinkage shows) and once magnified to the input's size (so the loss of
+ * detail shows).
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number; outShape: number[] }>` after each redraw.
+ * @csspart canvas - the input and output canvases. The output canvas carries `data-shown`
+ *   (`mode size stride`) once drawn; its width and height are the pooled map's.
+ *
+ * Children are the static fallback (an image and caption); they show until the element
+ * upgrades, and stay the whole story for readers without scripts.
+ */
 export class PwMaxPool extends LitElement {
   static override properties = {
     src: { type: String },
@@ -68,10 +70,15 @@ export class PwMaxPool extends LitElement {
     `,
   ];
 
+  /** URL of the photo (any size; centre-cropped and resized to `working-size`). */
   declare src: string;
+  /** Side of the square input in pixels (default 256). */
   declare workingSize: number;
+  /** Initial pool size (default 4). */
   declare size: number;
+  /** Initial stride (default 4). */
   declare stride: number;
+  /** 'max' or 'average' (default 'max'). */
   declare mode: 'max' | 'average';
 
   private drawnPhoto: tf.Tensor | undefined;
@@ -122,18 +129,12 @@ export class PwMaxPool extends LitElement {
         magnified ? drawTensor(result, magnified) : Promise.resolve(),
       ]);
       output.dataset['shown'] = shown;
-      this.dispatchEvent(
-        new CustomEvent<ComputedDetail>('pw-computed', {
-          detail: { ms: this.pooled.lastMs, outShape: result.shape },
-          bubbles: true,
-          composed: true,
-        }),
-      );
+      emit<ComputedDetail>(this, 'pw-computed', { ms: this.pooled.lastMs, outShape: result.shape });
     }
   }
 
-  private readonly onMode = (event: Event): void => {
-    this.mode = (event.target as HTMLInputElement).value === 'average' ? 'average' : 'max';
+  private readonly onMode = (mode: 'max' | 'average'): void => {
+    this.mode = mode;
   };
 
   override render() {
@@ -174,21 +175,13 @@ export class PwMaxPool extends LitElement {
           value: this.stride,
           onInput: (v) => (this.stride = v),
         })}
-        <fieldset class="mode">
-          <legend>Pooling</legend>
-          ${(['max', 'average'] as const).map(
-            (m) =>
-              html`<label
-                ><input
-                  type="radio"
-                  name="mode"
-                  value=${m}
-                  .checked=${this.mode === m}
-                  @change=${this.onMode}
-                />${m}</label
-              >`,
-          )}
-        </fieldset>
+        ${radioGroup({
+          legend: 'Pooling',
+          name: 'mode',
+          options: MODE_OPTIONS,
+          value: this.mode,
+          onChange: this.onMode,
+        })}
       </div>
       <div class="panels" style=${`--side: ${this.workingSize}px`}>
         <figure>

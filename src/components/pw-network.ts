@@ -1,21 +1,5 @@
-/**
- * @summary The site's FCN as a live diagram built from its own layer list (`fcnLayers`): every
- * layer a node with its output shape for the current image, its stride, its receptive field and
- * its parameter count; the 32s/16s/8s heads and the skip arrows; the chosen variant's path
- * highlighted. Select a node to see that layer's feature maps on the image.
- *
- * @attr src - URL of the image (centre-cropped and resized to `size`).
- * @attr size - working side in pixels, a multiple of 32 (default 128).
- * @attr variant - '32s' | '16s' | '8s' (default '8s').
- * @attr selected - the selected layer (default 'pool5').
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each forward pass (one per image: the
- *   variant only changes the highlight and the prediction shown).
- * @fires pw-layer - `CustomEvent<{ layer: string }>` when a node is selected.
- *
- * Keyboard: Tab to the diagram, arrow keys move between nodes, Enter or Space selects one.
- * Vertical when narrower than 44rem, horizontal otherwise.
- */
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
+import { emit } from './events';
 import { classMapView, errorAlert, progressText, selectControl, statusLine } from './templates';
 import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -81,6 +65,19 @@ const short = (n: number) =>
   n === 0 ? '–' : n < 1000 ? String(n) : `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
 const shapeText = ([h, w, c]: readonly number[]) => (h === w ? `${h}²×${c}` : `${h}×${w}×${c}`);
 
+/**
+ * @summary The site's FCN as a live diagram built from its own layer list (`fcnLayers`): every
+ * layer a node with its output shape for the current image, its stride, its receptive field and
+ * its parameter count; the 32s/16s/8s heads and the skip arrows; the chosen variant's path
+ * highlighted. Select a node to see that layer's feature maps on the image.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each forward pass (one per image: the
+ *   variant only changes the highlight and the prediction shown).
+ * @fires pw-layer - `CustomEvent<{ layer: string }>` when a node is selected.
+ *
+ * Keyboard: Tab to the diagram, arrow keys move between nodes, Enter or Space selects one.
+ * Vertical when narrower than 44rem, horizontal otherwise.
+ */
 export class PwNetwork extends LitElement {
   static override properties = {
     src: { type: String },
@@ -210,9 +207,13 @@ export class PwNetwork extends LitElement {
     `,
   ];
 
+  /** URL of the image (centre-cropped and resized to `size`). */
   declare src: string;
+  /** Working side in pixels, a multiple of 32 (default 128). */
   declare size: number;
+  /** '32s' | '16s' | '8s' (default '8s'). */
   declare variant: FcnVariant;
+  /** The selected layer (default 'pool5'). */
   declare selected: string;
   declare wide: boolean;
   declare focusIndex: number;
@@ -275,9 +276,7 @@ export class PwNetwork extends LitElement {
     // A head's node belongs to one variant: selecting it switches the highlighted path.
     if (layer && !layer.variants.includes(this.variant)) this.variant = layer.variants[0] ?? '8s';
     this.selected = name;
-    this.dispatchEvent(
-      new CustomEvent('pw-layer', { detail: { layer: name }, bubbles: true, composed: true }),
-    );
+    emit(this, 'pw-layer', { layer: name });
   }
 
   private readonly onKey = (event: KeyboardEvent): void => {

@@ -1,21 +1,4 @@
-/**
- * @summary A chart of localization error against pool size: for each window size, the mean
- * distance between a window's maximum and the window's centre (where an upsampler without
- * switches must put it), on the current photo and for a maximum placed uniformly at random.
- *
- * @attr src - URL of the photo.
- * @attr working-size - side of the square input (default 128).
- * @attr max-size - largest pool size on the chart (default 8).
- *
- * Why the photo's line runs above the random one: in smooth regions brightness rises steadily
- * across a window, so its maximum sits on the rim, often a corner, farther from the centre
- * than an average cell. Ties are not the cause (averaging the distance over tied positions
- * moves the photo's values by under 0.1 px). The readout gives the rim share at `rim-size`;
- * it carries `data-photo`, `data-random` (distances at `rim-size`, px), `data-rim` (share of
- * the photo's maxima on the rim) and `data-rim-random` (share of cells on the rim).
- * @attr rim-size - pool size the readout reports (default 4).
- */
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { progressText, statusLine } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
@@ -41,6 +24,18 @@ export function uniformLocalizationError(size: number): number {
   return total / (size * size);
 }
 
+/**
+ * @summary A chart of localization error against pool size: for each window size, the mean
+ * distance between a window's maximum and the window's centre (where an upsampler without
+ * switches must put it), on the current photo and for a maximum placed uniformly at random.
+ *
+ * Why the photo's line runs above the random one: in smooth regions brightness rises steadily
+ * across a window, so its maximum sits on the rim, often a corner, farther from the centre
+ * than an average cell. Ties are not the cause (averaging the distance over tied positions
+ * moves the photo's values by under 0.1 px). The readout gives the rim share at `rim-size`;
+ * it carries `data-photo`, `data-random` (distances at `rim-size`, px), `data-rim` (share of
+ * the photo's maxima on the rim) and `data-rim-random` (share of cells on the rim).
+ */
 export class PwPoolLocalization extends LitElement {
   static override properties = {
     src: { type: String },
@@ -52,9 +47,13 @@ export class PwPoolLocalization extends LitElement {
   };
   static override styles = elementStyles;
 
+  /** URL of the photo. */
   declare src: string;
+  /** Side of the square input (default 128). */
   declare workingSize: number;
+  /** Largest pool size on the chart (default 8). */
   declare maxSize: number;
+  /** Pool size the readout reports (default 4). */
   declare rimSize: number;
   declare points: Point[];
   declare rim: { size: number; photo: number; random: number } | undefined;
@@ -115,6 +114,13 @@ export class PwPoolLocalization extends LitElement {
     });
   }
 
+  /** The chart's options, rebuilt only when its points change (pw-chart redraws on a new one). */
+  private chartOptions: ChartOptions | undefined;
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('points') || changed.has('maxSize')) this.chartOptions = this.chart();
+  }
+
   override render() {
     const error = this.photo.error ?? this.errors.error;
     const rim = this.rim;
@@ -122,7 +128,7 @@ export class PwPoolLocalization extends LitElement {
       this.points.find((p) => p.size === rim?.size && p.series === series)?.error ?? NaN;
     const pct = (v: number) => `${(v * 100).toFixed(0)} %`;
     return html`<pw-chart
-        .options=${this.chart()}
+        .options=${this.chartOptions}
         label="Blue: mean distance from each window's maximum to the window centre on this photo; grey: the same for a maximum placed at random. Both grow with the window; blue runs higher because maxima crowd onto the rim."
       ></pw-chart>
       ${

@@ -1,18 +1,3 @@
-/**
- * @summary Receptive field versus stride on the photo: pick a cell of a layer of the trained FCN
- * and see the square of input pixels it depends on (its receptive field), the grid of its
- * neighbouring cells one stride apart, and its effective receptive field (the gradient of the
- * cell with respect to each input pixel) as a heat overlay.
- *
- * @attr src - URL of the photo (centre-cropped and resized to `size`).
- * @attr size - working side in pixels, a multiple of 32 (default 128).
- * @attr layer - pool1 … pool5, fc7 or a score map (default 'pool5').
- * @attr row / col - the cell in the layer's grid (default: near the middle).
- * @fires pw-computed - `CustomEvent<{ ms: number; layer: string; row: number; col: number;
- *   field: number; stride: number }>` after each redraw.
- *
- * Keyboard: focus the photo and move the cell with the arrow keys; the select picks the layer.
- */
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
 import { progressText, selectControl, statusLine } from './templates';
@@ -22,7 +7,8 @@ import { elementStyles } from './shared-styles';
 import { loadModel } from '../lib/browser/model';
 import { drawTensor } from '../lib/browser/image';
 import { tracked } from '../lib/browser/activity';
-import { effectiveReceptiveField, heatOverlay } from '../lib/effective-rf';
+import { HEAT_COLOR, effectiveReceptiveField, heatOverlay } from '../lib/effective-rf';
+import { cssRgb } from '../lib/palettes';
 import { cellField, fcnLayers, type NetworkLayer } from '../lib/network';
 
 const LAYERS = [
@@ -65,6 +51,20 @@ function halfMassSide(erf: tf.Tensor2D, cy: number, cx: number): tf.Scalar {
   });
 }
 
+/** The heat key's colour, from the overlay's own. */
+const HEAT_KEY = `--heat: ${cssRgb(HEAT_COLOR.map((v) => Math.round(v * 255)))}`;
+
+/**
+ * @summary Receptive field versus stride on the photo: pick a cell of a layer of the trained FCN
+ * and see the square of input pixels it depends on (its receptive field), the grid of its
+ * neighbouring cells one stride apart, and its effective receptive field (the gradient of the
+ * cell with respect to each input pixel) as a heat overlay.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number; layer: string; row: number; col: number;
+ *   field: number; stride: number }>` after each redraw.
+ *
+ * Keyboard: focus the photo and move the cell with the arrow keys; the select picks the layer.
+ */
 export class PwReceptiveField extends LitElement {
   static override properties = {
     src: { type: String },
@@ -138,15 +138,20 @@ export class PwReceptiveField extends LitElement {
       }
       .key.heat {
         border: none;
-        background: linear-gradient(to right, #333, #ff4d00);
+        background: linear-gradient(to right, #333, var(--heat));
       }
     `,
   ];
 
+  /** URL of the photo (centre-cropped and resized to `size`). */
   declare src: string;
+  /** Working side in pixels, a multiple of 32 (default 128). */
   declare size: number;
+  /** Pool1 … pool5, fc7 or a score map (default 'pool5'). */
   declare layer: FieldLayerName;
+  /** Row of the cell in the layer's grid (default: near the middle). */
   declare row: number;
+  /** Column of the cell in the layer's grid (default: near the middle). */
   declare col: number;
   declare half: number | undefined;
 
@@ -315,7 +320,7 @@ export class PwReceptiveField extends LitElement {
       <ul class="legend">
         <li><span class="key field"></span>Receptive field: ${side}×${side} px</li>
         <li><span class="key cell"></span>Grid of cells: ${stride} px apart (the stride)</li>
-        <li><span class="key heat"></span>Effective field: |∂ cell / ∂ pixel|</li>
+        <li><span class="key heat" style=${HEAT_KEY}></span>Effective field: |∂ cell / ∂ pixel|</li>
       </ul>
       <p class="readout" aria-live="polite">
         ${info.name} cell (${row}, ${col}) reads input pixels

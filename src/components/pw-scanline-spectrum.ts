@@ -1,21 +1,5 @@
-/**
- * @summary One row of the photo as a 1-D signal, upsampled by zero insertion and an optional
- * interpolation filter, with its magnitude spectrum: the spectral images that zero insertion
- * creates above the original band, and how much of them each filter leaves.
- *
- * @attr src - URL of the photo.
- * @attr working-size - side of the square photo; the scanline has this many samples (default 128).
- * @attr factor - upsampling factor L, 1..8 (default 4).
- * @attr kind - interpolation filter: zeros | nearest | linear | sinc (default 'zeros').
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
- *
- * The spectrum is drawn in the original row's units (filters divided by their gain L, the
- * zero-stuffed row as it is) on a y axis fixed by the original row's spectrum, so switching
- * the filter shows the images shrink. The readout carries `data-share` (energy share outside
- * the band, 0..1), `data-factor`, `data-kind` and `data-ymax` (top of the y axis).
- */
-import { LitElement, html, nothing } from 'lit';
-import { progressText, rangeControl, selectControl, statusLine } from './templates';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { progressText, rangeControl, selectControl, statusLine, UNIT_RANGE } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
@@ -47,6 +31,18 @@ interface Curves {
   kind: InterpolationKind;
 }
 
+/**
+ * @summary One row of the photo as a 1-D signal, upsampled by zero insertion and an optional
+ * interpolation filter, with its magnitude spectrum: the spectral images that zero insertion
+ * creates above the original band, and how much of them each filter leaves.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * The spectrum is drawn in the original row's units (filters divided by their gain L, the
+ * zero-stuffed row as it is) on a y axis fixed by the original row's spectrum, so switching
+ * the filter shows the images shrink. The readout carries `data-share` (energy share outside
+ * the band, 0..1), `data-factor`, `data-kind` and `data-ymax` (top of the y axis).
+ */
 export class PwScanlineSpectrum extends LitElement {
   static override properties = {
     src: { type: String },
@@ -57,9 +53,13 @@ export class PwScanlineSpectrum extends LitElement {
   };
   static override styles = elementStyles;
 
+  /** URL of the photo. */
   declare src: string;
+  /** Side of the square photo; the scanline has this many samples (default 128). */
   declare workingSize: number;
+  /** Upsampling factor L, 1..8 (default 4). */
   declare factor: number;
+  /** Interpolation filter: zeros | nearest | linear | sinc (default 'zeros'). */
   declare kind: InterpolationKind;
   declare curves: Curves | undefined;
 
@@ -174,6 +174,18 @@ export class PwScanlineSpectrum extends LitElement {
     });
   }
 
+  /** The two charts' options, rebuilt only when the curves change (pw-chart redraws on a new one). */
+  private signalOptions: ChartOptions | undefined;
+  private spectrumOptions: ChartOptions | undefined;
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('curves')) {
+      const c = this.curves;
+      this.signalOptions = c && this.signalChart(c);
+      this.spectrumOptions = c && this.spectrumChart(c);
+    }
+  }
+
   override render() {
     const c = this.curves;
     const error = this.photo.error ?? this.figure.error;
@@ -198,7 +210,7 @@ export class PwScanlineSpectrum extends LitElement {
           ? html`<pw-tensor-view
               .tensor=${this.figure.value}
               mode="grey"
-              .range=${[0, 1]}
+              .range=${UNIT_RANGE}
               label="The middle row of the photo after upsampling, drawn as a strip of pixels"
             ></pw-tensor-view>`
           : nothing
@@ -207,11 +219,11 @@ export class PwScanlineSpectrum extends LitElement {
         c
           ? html`<div class="panels">
               <pw-chart
-                .options=${this.signalChart(c)}
+                .options=${this.signalOptions}
                 label=${`The first ${SHOWN} samples of the row: large dots are original samples, small blue ones were inserted`}
               ></pw-chart>
               <pw-chart
-                .options=${this.spectrumChart(c)}
+                .options=${this.spectrumOptions}
                 label="Magnitude spectrum of the upsampled row on a fixed axis; the green band is the original signal's band, red outside it is spectral images"
               ></pw-chart>
             </div>`

@@ -1,16 +1,3 @@
-/**
- * @summary Shift invariance of max-pooling: shift the photo a few pixels and count how many
- * input pixels and how many pooled values changed.
- *
- * @attr src - URL of the photo.
- * @attr working-size - side of the square input (default 128).
- * @attr size - pool size, stride = size (default 4).
- * @attr shift - horizontal shift in pixels, 0..8 (default 1).
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each new result.
- *
- * The readout carries `data-input` and `data-pooled` (shares changed, 0..1) and `data-size`,
- * `data-shift` (the settings they belong to).
- */
 import { LitElement, html, nothing } from 'lit';
 import { progressText, rangeControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
@@ -44,6 +31,15 @@ function shiftFigure(photo: tf.Tensor3D, size: number, shift: number): Shifted {
   });
 }
 
+/**
+ * @summary Shift invariance of max-pooling: shift the photo a few pixels and count how many
+ * input pixels and how many pooled values changed.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each new result.
+ *
+ * The readout carries `data-input` and `data-pooled` (shares changed, 0..1) and `data-size`,
+ * `data-shift` (the settings they belong to).
+ */
 export class PwShift extends LitElement {
   static override properties = {
     src: { type: String },
@@ -54,9 +50,13 @@ export class PwShift extends LitElement {
   };
   static override styles = elementStyles;
 
+  /** URL of the photo. */
   declare src: string;
+  /** Side of the square input (default 128). */
   declare workingSize: number;
+  /** Pool size, stride = size (default 4). */
   declare size: number;
+  /** Horizontal shift in pixels, 0..8 (default 1). */
   declare shift: number;
   declare changed: { input: number; pooled: number; size: number; shift: number } | undefined;
 

@@ -1,19 +1,13 @@
-/**
- * @summary FCN-32s, 16s and 8s side by side on a test scene with its ground truth and each
- * network's mean IU on it; below, one network's streams for one class on one shared colour
- * scale, with each stream's largest magnitude as a bar; skip-weight sliders.
- *
- * @attr items - JSON array of `{ id, title, src, label }` test scenes (label = ground-truth PNG).
- * @attr scene - index of the scene shown (default 0).
- * @attr variant - whose streams are shown: '32s' | '16s' | '8s' (default '8s').
- * @attr pool4 - skip weight w₄ on score_pool4 (FCN-16s and 8s), 0..2, default 1 (as trained).
- * @attr pool3 - skip weight w₃ on score_pool3 (FCN-8s), 0..2, default 1.
- * @attr class-index - class whose streams are shown; -1 (default) = the scene's largest object.
- * @fires pw-computed - `CustomEvent<{ ms: number; meanIU: number; meanIUs: number[] }>` after
- *   each new result: mean IU of `variant`, and of 32s, 16s, 8s in that order.
- */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { classMapView, errorAlert, progressText, rangeControl, statusLine } from './templates';
+import {
+  classMapView,
+  errorAlert,
+  progressText,
+  rangeControl,
+  statusLine,
+  indexSelect,
+  radioGroup,
+} from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -66,6 +60,17 @@ type Readouts = {
 
 type Result = { figure: SkipFusionResult; readouts: Readouts };
 
+/** The variant switch's choices. */
+const VARIANT_OPTIONS = SKIP_VARIANTS.map((v) => ({ value: v, label: `FCN-${v}` }));
+
+/**
+ * @summary FCN-32s, 16s and 8s side by side on a test scene with its ground truth and each
+ * network's mean IU on it; below, one network's streams for one class on one shared colour
+ * scale, with each stream's largest magnitude as a bar; skip-weight sliders.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number; meanIU: number; meanIUs: number[] }>` after
+ *   each new result: mean IU of `variant`, and of 32s, 16s, 8s in that order.
+ */
 export class PwSkipFusion extends LitElement {
   static override properties = {
     items: { type: Array },
@@ -150,11 +155,17 @@ export class PwSkipFusion extends LitElement {
     `,
   ];
 
+  /** JSON array of `{ id, title, src, label }` test scenes (label = ground-truth PNG). */
   declare items: SceneItem[];
+  /** Index of the scene shown (default 0). */
   declare scene: number;
+  /** Whose streams are shown: '32s' | '16s' | '8s' (default '8s'). */
   declare variant: FcnVariant;
+  /** Skip weight w₄ on score_pool4 (FCN-16s and 8s), 0..2, default 1 (as trained). */
   declare pool4: number;
+  /** Skip weight w₃ on score_pool3 (FCN-8s), 0..2, default 1. */
   declare pool3: number;
+  /** Class whose streams are shown; -1 (default) = the scene's largest object. */
   declare classIndex: number;
 
   /** One colour range for every stream shown, kept while its inputs stay (no redraws). */
@@ -274,26 +285,27 @@ export class PwSkipFusion extends LitElement {
     this.sharedRangeKey = key;
   }
 
-  private readonly onScene = (e: Event) => {
-    this.scene = Number((e.target as HTMLSelectElement).value);
+  private readonly onScene = (index: number) => {
+    this.scene = index;
     this.classIndex = -1;
   };
-  private readonly onVariant = (e: Event) => {
-    this.variant = (e.target as HTMLInputElement).value as FcnVariant;
+  private readonly onVariant = (variant: FcnVariant) => {
+    this.variant = variant;
   };
-  private readonly onClass = (e: Event) => {
-    this.classIndex = Number((e.target as HTMLSelectElement).value);
+  private readonly onClass = (index: number) => {
+    this.classIndex = index;
   };
 
   private renderControls() {
     const shown = this.shownClass();
     return html`<div class="controls">
-      <label
-        >Scene
-        <select class="scene" @change=${this.onScene} .value=${String(this.scene)}>
-          ${this.items.map((s, i) => html`<option value=${i} ?selected=${i === this.scene}>${s.title}</option>`)}
-        </select></label
-      >
+      ${indexSelect({
+        label: 'Scene',
+        name: 'scene',
+        options: this.items.map((s) => s.title),
+        value: this.scene,
+        onChange: this.onScene,
+      })}
       ${rangeControl({
         label: html`<span>pool4 skip weight <var>w</var>₄</span>`,
         name: 'pool4',
@@ -314,27 +326,20 @@ export class PwSkipFusion extends LitElement {
         readout: this.pool3.toFixed(2),
         onInput: (v) => (this.pool3 = v),
       })}
-      <fieldset>
-        <legend>Streams of</legend>
-        ${SKIP_VARIANTS.map(
-          (v) =>
-            html`<label
-              ><input
-                type="radio"
-                name="variant"
-                value=${v}
-                .checked=${this.variant === v}
-                @change=${this.onVariant}
-              />FCN-${v}</label
-            >`,
-        )}
-      </fieldset>
-      <label
-        >for class
-        <select class="class" @change=${this.onClass} .value=${String(shown)}>
-          ${FCN_CLASSES.map((name, k) => html`<option value=${k} ?selected=${k === shown}>${name}</option>`)}
-        </select></label
-      >
+      ${radioGroup({
+        legend: 'Streams of',
+        name: 'variant',
+        options: VARIANT_OPTIONS,
+        value: this.variant,
+        onChange: this.onVariant,
+      })}
+      ${indexSelect({
+        label: 'for class',
+        name: 'class',
+        options: FCN_CLASSES,
+        value: shown,
+        onChange: this.onClass,
+      })}
     </div>`;
   }
 

@@ -1,17 +1,5 @@
-/**
- * @summary A transposed convolution worked on a 3×3 input with its numbers shown, one output
- * pixel at a time, in two linked views: scatter (each input value stamps a scaled copy of the
- * kernel onto the output; overlaps add) and gather (insert s − 1 zeros, pad k − 1 − p, flip the
- * kernel, convolve). The same output pixel is highlighted in both, with its sum and tap count.
- *
- * @attr kernel-size - kernel side k, 1..4 (default 3).
- * @attr stride - stride s, 1..3 (default 2).
- * @attr padding - padding p, 0..k−1 (default 0; clamped so the output is not empty).
- * @attr step - the output pixel shown, row-major index (default: the first with the most taps).
- * @attr checker - id of the checkerboard figure the tap counts link to (default 'checker-demo').
- * @fires pw-computed - `CustomEvent<{ ms: number; output: number[][] }>` after each redraw.
- */
 import { LitElement, css, html, svg, nothing, type SVGTemplateResult } from 'lit';
+import { emit } from './events';
 import { rangeControl } from './templates';
 import { elementStyles } from './shared-styles';
 import {
@@ -61,6 +49,14 @@ function gridSvg(g: GridSpec): SVGTemplateResult {
 const gridWidth = (m: readonly (readonly unknown[])[]) => (m[0]?.length ?? 0) * CELL;
 const gridHeight = (m: readonly unknown[]) => m.length * CELL;
 
+/**
+ * @summary A transposed convolution worked on a 3×3 input with its numbers shown, one output
+ * pixel at a time, in two linked views: scatter (each input value stamps a scaled copy of the
+ * kernel onto the output; overlaps add) and gather (insert s − 1 zeros, pad k − 1 − p, flip the
+ * kernel, convolve). The same output pixel is highlighted in both, with its sum and tap count.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number; output: number[][] }>` after each redraw.
+ */
 export class PwTconvMechanism extends LitElement {
   static override properties = {
     kernelSize: { type: Number, attribute: 'kernel-size', reflect: true },
@@ -156,10 +152,15 @@ export class PwTconvMechanism extends LitElement {
     `,
   ];
 
+  /** Kernel side k, 1..4 (default 3). */
   declare kernelSize: number;
+  /** Stride s, 1..3 (default 2). */
   declare stride: number;
+  /** Padding p, 0..k−1 (default 0; clamped so the output is not empty). */
   declare padding: number;
+  /** The output pixel shown, row-major index (default: the first with the most taps). */
   declare step: number;
+  /** Id of the checkerboard figure the tap counts link to (default 'checker-demo'). */
   declare checker: string;
   private lastKey = '';
   private lastMs = 0;
@@ -339,13 +340,7 @@ export class PwTconvMechanism extends LitElement {
     const key = `${this.kernelSize}/${this.stride}/${this.padding}/${this.current(st)}`;
     if (key === this.lastKey) return;
     this.lastKey = key;
-    this.dispatchEvent(
-      new CustomEvent('pw-computed', {
-        detail: { ms: this.lastMs, output: st.output },
-        bubbles: true,
-        composed: true,
-      }),
-    );
+    emit(this, 'pw-computed', { ms: this.lastMs, output: st.output });
   }
 }
 

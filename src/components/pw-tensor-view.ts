@@ -1,29 +1,5 @@
-/**
- * @summary Draws one tensor as an image with a legend and a hover/keyboard readout.
- *
- * Accepts `[H, W]`, `[H, W, 3]` (mode 'rgb', values in [0, 1]) or `[H, W, C]` (one channel, or
- * all channels as class scores in mode 'labels'). Colouring runs as tfjs ops on the active
- * backend; only the legend's two numbers and the hovered pixel's values are read back.
- *
- * @prop tensor - the tensor to show. Not owned: the caller keeps it alive while it is shown
- *   and disposes it after replacing it.
- * @prop mode - 'grey' | 'sequential' | 'diverging' | 'auto' | 'labels' | 'rgb' (default 'grey');
- *   'auto' shows a map without negative values in the sequential map and a signed one in the
- *   diverging map (see `ColorMapName` in lib/colormap).
- * @prop channel - channel of a `[H, W, C]` tensor to show in the single-channel modes (default 0).
- * @prop range - fixed `[min, max]`; default the data's range (symmetric for 'diverging').
- * @prop classNames / palette - names and 0..255 colours of classes for 'labels'.
- * @prop label - accessible name and caption of the view.
- * @fires pw-pixel - `CustomEvent<PixelDetail>` when the readout changes.
- * @fires pw-pick - `CustomEvent<PickDetail>` on a click or tap on the image, or Enter / Space
- *   at the keyboard cursor.
- * @csspart canvas - the drawn image.
- *
- * Readouts and picks take their coordinates from the tensor whose image is on the canvas now,
- * and show nothing for a position outside it or for a tensor already disposed: a figure may
- * replace its tensor under a resting pointer.
- */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { emit } from './events';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
 import { drawTensor } from '../lib/browser/image';
@@ -37,6 +13,7 @@ import {
   rangeTensor,
   type Range,
 } from '../lib/colormap';
+import { cssRgb } from '../lib/palettes';
 
 export type ViewMode = 'grey' | 'sequential' | 'diverging' | 'auto' | 'labels' | 'rgb';
 
@@ -61,6 +38,22 @@ interface Rendered extends tf.TensorContainerObject {
   bounds: tf.Tensor1D;
 }
 
+/**
+ * @summary Draws one tensor as an image with a legend and a hover/keyboard readout.
+ *
+ * Accepts `[H, W]`, `[H, W, 3]` (mode 'rgb', values in [0, 1]) or `[H, W, C]` (one channel, or
+ * all channels as class scores in mode 'labels'). Colouring runs as tfjs ops on the active
+ * backend; only the legend's two numbers and the hovered pixel's values are read back.
+ *
+ * @fires pw-pixel - `CustomEvent<PixelDetail>` when the readout changes.
+ * @fires pw-pick - `CustomEvent<PickDetail>` on a click or tap on the image, or Enter / Space
+ *   at the keyboard cursor.
+ * @csspart canvas - the drawn image.
+ *
+ * Readouts and picks take their coordinates from the tensor whose image is on the canvas now,
+ * and show nothing for a position outside it or for a tensor already disposed: a figure may
+ * replace its tensor under a resting pointer.
+ */
 export class PwTensorView extends LitElement {
   static override properties = {
     tensor: { attribute: false },
@@ -137,12 +130,26 @@ export class PwTensorView extends LitElement {
     }
   `;
 
+  /**
+   * The tensor to show. Not owned: the caller keeps it alive while it is shown and disposes it after
+   * replacing it.
+   */
   declare tensor: tf.Tensor | undefined;
+  /**
+   * 'grey' | 'sequential' | 'diverging' | 'auto' | 'labels' | 'rgb' (default 'grey'); 'auto' shows a
+   * map without negative values in the sequential map and a signed one in the diverging map (see
+   * `ColorMapName` in lib/colormap).
+   */
   declare mode: ViewMode;
+  /** Channel of a `[H, W, C]` tensor to show in the single-channel modes (default 0). */
   declare channel: number;
+  /** Fixed `[min, max]`; default the data's range (symmetric for 'diverging'). */
   declare range: Range | undefined;
+  /** Class names for 'labels' mode, in class order (readout and legend). */
   declare classNames: readonly string[];
+  /** `[r, g, b]` colours (0..255) of the classes for 'labels' mode, in class order. */
   declare palette: readonly (readonly number[])[];
+  /** Accessible name and caption of the view. */
   declare label: string;
   /** Leave the legend out (a row of views that share one colour key shows it once). */
   declare noLegend: boolean;
@@ -286,13 +293,7 @@ export class PwTensorView extends LitElement {
     }
     if (id !== this.readId || t !== this.shown) return;
     this.readout = describe(values, this.mode, this.channel, this.classNames, x, y);
-    this.dispatchEvent(
-      new CustomEvent<PixelDetail>('pw-pixel', {
-        detail: { x, y, values, tensor: t },
-        bubbles: true,
-        composed: true,
-      }),
-    );
+    emit<PixelDetail>(this, 'pw-pixel', { x, y, values, tensor: t });
   }
 
   /** The shown tensor's pixel under a pointer, or undefined outside the image. */
@@ -311,13 +312,7 @@ export class PwTensorView extends LitElement {
   private pick(x: number, y: number): void {
     const tensor = this.shownAt(x, y);
     if (!tensor) return;
-    this.dispatchEvent(
-      new CustomEvent<PickDetail>('pw-pick', {
-        detail: { x, y, tensor },
-        bubbles: true,
-        composed: true,
-      }),
-    );
+    emit<PickDetail>(this, 'pw-pick', { x, y, tensor });
   }
 
   private readonly onPointer = (event: PointerEvent): void => {
@@ -392,7 +387,7 @@ export class PwTensorView extends LitElement {
         ${names.map((name, i) => {
           const c = this.palette[i % this.palette.length] ?? [0, 0, 0];
           return html`<span
-            ><span class="swatch" style=${`background: rgb(${c.join(',')})`}></span>${name}</span
+            ><span class="swatch" style=${`background: ${cssRgb(c)}`}></span>${name}</span
           >`;
         })}
       </div>`;

@@ -1,21 +1,5 @@
-/**
- * @summary Max-pooling's switches made visible on an edge map of the photo: max-unpooling puts
- * each window's maximum back on its switch, so the rebuilt edges lie on the photo's edges;
- * nearest upsampling, without switches, smears each maximum over its window. A magnified crop
- * of each map shows the dots on the lines, and the readout measures the claim: the share of
- * each rebuild's brightness that lands on the photo's edge pixels (its strongest 10 %).
- *
- * @attr src - URL of the photo.
- * @attr working-size - side of the square input (default 128).
- * @attr size - pool size, stride = size (default 4).
- * @attr crop - side of the magnified centre crop in pixels (default 32).
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
- *
- * The readout paragraph carries `data-unpooled` and `data-nearest` (shares, 0..1) and
- * `data-size` (the pool size they belong to).
- */
 import { LitElement, html, nothing } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
+import { progressText, rangeControl, statusLine, UNIT_RANGE } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
@@ -60,6 +44,18 @@ async function unpoolFigure(photo: tf.Tensor3D, size: number, crop: number): Pro
   }
 }
 
+/**
+ * @summary Max-pooling's switches made visible on an edge map of the photo: max-unpooling puts
+ * each window's maximum back on its switch, so the rebuilt edges lie on the photo's edges;
+ * nearest upsampling, without switches, smears each maximum over its window. A magnified crop
+ * of each map shows the dots on the lines, and the readout measures the claim: the share of
+ * each rebuild's brightness that lands on the photo's edge pixels (its strongest 10 %).
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * The readout paragraph carries `data-unpooled` and `data-nearest` (shares, 0..1) and
+ * `data-size` (the pool size they belong to).
+ */
 export class PwUnpool extends LitElement {
   static override properties = {
     src: { type: String },
@@ -70,9 +66,13 @@ export class PwUnpool extends LitElement {
   };
   static override styles = elementStyles;
 
+  /** URL of the photo. */
   declare src: string;
+  /** Side of the square input (default 128). */
   declare workingSize: number;
+  /** Pool size, stride = size (default 4). */
   declare size: number;
+  /** Side of the magnified centre crop in pixels (default 32). */
   declare crop: number;
   declare shares: { size: number; unpooled: number; nearest: number } | undefined;
 
@@ -107,7 +107,7 @@ export class PwUnpool extends LitElement {
       html`<pw-tensor-view
         .tensor=${t}
         mode="grey"
-        .range=${[0, 1]}
+        .range=${UNIT_RANGE}
         label=${label}
       ></pw-tensor-view>`;
     const side = f?.crops[0]?.shape[0] ?? this.crop;

@@ -1,18 +1,3 @@
-/**
- * @summary The same stride-f transposed convolution started from three kernels: FCN's
- * bilinear filter, a box (nearest neighbour) and a seeded random kernel, each drawn next to
- * what it makes of a small photo.
- *
- * @attr src - URL of the photo.
- * @attr working-size - side of the square input before upsampling (default 32).
- * @attr factor - upsampling factor f, 2..8 (default 4).
- * @attr kind - bilinear | nearest | random (default 'bilinear').
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
- *
- * The output is drawn at an integer magnification (1 to 4 screen pixels per pixel, at most
- * 256 px wide), never downscaled, so its period-f texture is not aliased; its view carries
- * `data-magnification`.
- */
 import { LitElement, css, html, nothing } from 'lit';
 import { progressText, rangeControl, selectControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
@@ -49,6 +34,17 @@ function upsampleFigure(photo: tf.Tensor3D, kind: UpsamplingKernelKind, f: numbe
   }
 }
 
+/**
+ * @summary The same stride-f transposed convolution started from three kernels: FCN's
+ * bilinear filter, a box (nearest neighbour) and a seeded random kernel, each drawn next to
+ * what it makes of a small photo.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * The output is drawn at an integer magnification (1 to 4 screen pixels per pixel, at most
+ * 256 px wide), never downscaled, so its period-f texture is not aliased; its view carries
+ * `data-magnification`.
+ */
 export class PwUpsamplingKernels extends LitElement {
   static override properties = {
     src: { type: String },
@@ -65,9 +61,13 @@ export class PwUpsamplingKernels extends LitElement {
     `,
   ];
 
+  /** URL of the photo. */
   declare src: string;
+  /** Side of the square input before upsampling (default 32). */
   declare workingSize: number;
+  /** Upsampling factor f, 2..8 (default 4). */
   declare factor: number;
+  /** Bilinear | nearest | random (default 'bilinear'). */
   declare kind: UpsamplingKernelKind;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));

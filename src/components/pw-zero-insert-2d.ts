@@ -1,18 +1,3 @@
-/**
- * @summary Zero insertion in two dimensions: the photo upsampled with zeros and with an
- * interpolation filter, each beside its centred log-magnitude spectrum, where the spectral
- * images appear as copies of the original spectrum on an L×L grid. Spectra are taken through a
- * Hann window, so the DFT's periodic-extension border adds no bright cross.
- *
- * @attr src - URL of the photo.
- * @attr working-size - side of the square input before upsampling (default 64).
- * @attr factor - upsampling factor L, 1..4 (default 4).
- * @attr kind - interpolation filter: nearest | linear | sinc (default 'linear').
- * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
- *
- * The readout carries `data-factor`, `data-zeros` and `data-filtered`: how far the L² − 1
- * image centres stand above each spectrum's mean (natural-log units, `spectralImageContrast`).
- */
 import { LitElement, css, html, nothing } from 'lit';
 import { progressText, rangeControl, selectControl, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
@@ -64,6 +49,17 @@ function upsampleFigure(photo: tf.Tensor3D, factor: number, kind: InterpolationK
   });
 }
 
+/**
+ * @summary Zero insertion in two dimensions: the photo upsampled with zeros and with an
+ * interpolation filter, each beside its centred log-magnitude spectrum, where the spectral
+ * images appear as copies of the original spectrum on an L×L grid. Spectra are taken through a
+ * Hann window, so the DFT's periodic-extension border adds no bright cross.
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number }>` after each redraw.
+ *
+ * The readout carries `data-factor`, `data-zeros` and `data-filtered`: how far the L² − 1
+ * image centres stand above each spectrum's mean (natural-log units, `spectralImageContrast`).
+ */
 export class PwZeroInsert2d extends LitElement {
   static override properties = {
     src: { type: String },
@@ -81,9 +77,13 @@ export class PwZeroInsert2d extends LitElement {
     `,
   ];
 
+  /** URL of the photo. */
   declare src: string;
+  /** Side of the square input before upsampling (default 64). */
   declare workingSize: number;
+  /** Upsampling factor L, 1..4 (default 4). */
   declare factor: number;
+  /** Interpolation filter: nearest | linear | sinc (default 'linear'). */
   declare kind: InterpolationKind;
   declare contrast: { factor: number; zeros: number; filtered: number } | undefined;
 

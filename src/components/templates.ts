@@ -5,10 +5,15 @@
  * progress and errors in the same polite live region.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import type * as tf from '@tensorflow/tfjs-core';
 import { errorMessage, type TaskStatus } from './controllers/tensor-task';
 import { FCN_CLASSES, FCN_PALETTE } from '../lib/classes';
 import './pw-tensor-view';
+import type { Range } from '../lib/colormap';
+
+/** The `[0, 1]` display range, one constant so a binding to it never changes identity. */
+export const UNIT_RANGE: Range = [0, 1];
 
 export interface RangeControl {
   /** Visible label; may hold markup such as `Factor <var>f</var>`. */
@@ -40,12 +45,25 @@ export function rangeControl(c: RangeControl): TemplateResult {
       min=${c.min}
       max=${c.max}
       step=${c.step ?? 1}
-      .value=${String(c.value)}
+      .value=${live(String(c.value))}
       aria-valuetext=${c.valueText ?? readout}
       ?disabled=${c.disabled ?? false}
       @input=${(e: Event) => c.onInput(Number((e.target as HTMLInputElement).value))}
     /><output>${readout}</output></label
   >`;
+}
+
+/**
+ * A figure's error, shown as an alert: `<prefix>: <message>` and any `extra` (a retry button);
+ * nothing when `error` is undefined.
+ */
+export function errorLine(
+  error: unknown,
+  prefix: string,
+  extra: TemplateResult | typeof nothing = nothing,
+): TemplateResult | typeof nothing {
+  if (!error) return nothing;
+  return html`<p class="error" role="alert">${prefix}: ${errorMessage(error)}${extra}</p>`;
 }
 
 /** What a status line reports about a `TensorTaskController`. */
@@ -129,4 +147,60 @@ export function classMapView(
     ?no-legend=${!legend}
     label=${label}
   ></pw-tensor-view>`;
+}
+
+export interface IndexSelect {
+  /** Visible label. */
+  readonly label: string;
+  /** Class of the select (tests find it by it). */
+  readonly name?: string;
+  /** Option texts; an option's value is its index. */
+  readonly options: readonly string[];
+  readonly value: number;
+  /** Called with the chosen index. */
+  readonly onChange: (index: number) => void;
+}
+
+/** A labelled native select over a list (scenes, classes) whose value is the chosen index. */
+export function indexSelect(c: IndexSelect): TemplateResult {
+  return html`<label
+    >${c.label}
+    <select
+      class=${c.name ?? nothing}
+      .value=${live(String(c.value))}
+      @change=${(e: Event) => c.onChange(Number((e.target as HTMLSelectElement).value))}
+    >
+      ${c.options.map((text, i) => html`<option value=${i} ?selected=${i === c.value}>${text}</option>`)}
+    </select></label
+  >`;
+}
+
+export interface RadioGroup<T extends string> {
+  /** Visible legend of the group. */
+  readonly legend: string;
+  /** Name shared by the radios (and the fieldset's class). */
+  readonly name: string;
+  readonly options: readonly { readonly value: T; readonly label: string }[];
+  readonly value: T;
+  /** Called with the chosen option's value. */
+  readonly onChange: (value: T) => void;
+}
+
+/** A fieldset of native radios (arrow keys move the choice) over fixed string options. */
+export function radioGroup<T extends string>(c: RadioGroup<T>): TemplateResult {
+  return html`<fieldset class=${c.name}>
+    <legend>${c.legend}</legend>
+    ${c.options.map(
+      (o) =>
+        html`<label
+          ><input
+            type="radio"
+            name=${c.name}
+            value=${o.value}
+            .checked=${live(o.value === c.value)}
+            @change=${(e: Event) => c.onChange((e.target as HTMLInputElement).value as T)}
+          />${o.label}</label
+        >`,
+    )}
+  </fieldset>`;
 }

@@ -3,6 +3,8 @@
  * Class 0 is the background; classes 1..10 are Fashion-MNIST labels 0..9, in that order.
  */
 
+import { TABLEAU10, type Rgb } from './palettes';
+
 /** Class names indexed by class id (0 = background). */
 export const FCN_CLASSES = [
   'background',
@@ -26,19 +28,7 @@ export const NUM_FCN_CLASSES = FCN_CLASSES.length;
 /**
  * One RGB colour per class, 0..255, indexed by class id. Background is a neutral mid grey, which
  * keeps at least 3:1 contrast against both the light and the dark page surface (a darker grey
- * vanished in dark mode); the others are well separated hues (Tableau 10), so two garments that
- * overlap in a scene stay distinguishable.
+ * vanished in dark mode); the others are d3-scale-chromatic's Tableau 10 in order, well
+ * separated hues, so two garments that overlap in a scene stay distinguishable.
  */
-export const FCN_PALETTE: readonly (readonly [number, number, number])[] = [
-  [112, 112, 112],
-  [78, 121, 167],
-  [242, 142, 43],
-  [225, 87, 89],
-  [118, 183, 178],
-  [89, 161, 79],
-  [237, 201, 72],
-  [176, 122, 161],
-  [255, 157, 167],
-  [156, 117, 95],
-  [186, 176, 172],
-];
+export const FCN_PALETTE: readonly Rgb[] = [[112, 112, 112], ...TABLEAU10];

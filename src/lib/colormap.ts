@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { interpolateRdBu, interpolateViridis } from 'd3-scale-chromatic';
 import { invalid, oneOf } from './validate';
+import { CATEGORY10, parseColor, type Rgb } from './palettes';
 
 /**
  * 'grey': black..white over min..max. 'sequential': viridis over min..max, for maps with one
@@ -30,17 +31,6 @@ export interface ColorizeOptions {
 
 /** Entries of each lookup table (odd, so that t = 0.5, zero in a diverging map, is one). */
 export const TABLE_SIZE = 257;
-
-type Rgb = readonly [number, number, number];
-
-/** `#rrggbb` or `rgb(r, g, b)` (what d3-scale-chromatic returns) as 0..255 numbers. */
-function parseColor(css: string): Rgb {
-  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(css);
-  if (hex)
-    return [parseInt(hex[1] ?? '0', 16), parseInt(hex[2] ?? '0', 16), parseInt(hex[3] ?? '0', 16)];
-  const [r = 0, g = 0, b = 0] = (css.match(/\d+(\.\d+)?/g) ?? []).map(Number);
-  return [r, g, b];
-}
 
 function sample(interpolate: (t: number) => string): readonly Rgb[] {
   return Array.from({ length: TABLE_SIZE }, (_, i) =>
@@ -167,18 +157,8 @@ export function labelColors(
   });
 }
 
-/** A categorical palette (0..255 RGB) with a neutral first entry for "background". */
-export const CATEGORICAL: readonly (readonly [number, number, number])[] = [
-  [40, 40, 48],
-  [230, 159, 0],
-  [86, 180, 233],
-  [0, 158, 115],
-  [240, 228, 66],
-  [0, 114, 178],
-  [213, 94, 0],
-  [204, 121, 167],
-  [148, 103, 189],
-  [140, 86, 75],
-  [188, 189, 34],
-  [23, 190, 207],
-];
+/**
+ * The default label palette (0..255 RGB): a neutral near-black for "background", then d3's
+ * Category 10.
+ */
+export const CATEGORICAL: readonly Rgb[] = [[40, 40, 48], ...CATEGORY10];

@@ -56,6 +56,9 @@ export function effectiveReceptiveField(
   });
 }
 
+/** The overlay's default heat colour, RGB in [0, 1] (the figure's legend draws the same). */
+export const HEAT_COLOR: readonly [number, number, number] = [1, 0.3, 0];
+
 /**
  * The photo `[H, W, 3]` dimmed, with `heat` `[H, W]` (values in [0, 1]) laid over it in
  * `color` (RGB in [0, 1]) on a square-root scale so weak gradients stay visible. `[H, W, 3]`.
@@ -63,7 +66,7 @@ export function effectiveReceptiveField(
 export function heatOverlay(
   photo: tf.Tensor3D,
   heat: tf.Tensor2D,
-  color: readonly [number, number, number] = [1, 0.3, 0],
+  color: readonly [number, number, number] = HEAT_COLOR,
 ): tf.Tensor3D {
   expectRank('photo', photo.shape, 3, '[H, W, 3]');
   expectRank('heat', heat.shape, 2, '[H, W]');

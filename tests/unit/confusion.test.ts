@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { confusionTensor } from '../../src/lib/confusion';
 import { confusionMatrix } from '../../src/lib/metrics';
+import { prng } from '../reference/ops-golden';
 
 describe('confusionTensor', () => {
   it('matches the plain-loop confusion matrix on random label maps', async () => {
-    let s = 11;
-    const rand = () => (s = (s * 16807) % 2147483647) / 2147483647;
+    const rand = prng(11);
     for (const [h, w, k] of [
       [5, 7, 3],
       [16, 16, 11],

@@ -8,6 +8,7 @@ import {
   labelMapFrom,
   meanFieldFigure,
 } from '../../src/lib/crf-figure';
+import { prng } from '../reference/ops-golden';
 
 /** A 12 x 12 two-region image with noisy 3-label logits. */
 function problem(): { image: tf.Tensor3D; unary: tf.Tensor3D } {
@@ -15,8 +16,8 @@ function problem(): { image: tf.Tensor3D; unary: tf.Tensor3D } {
   const w = 12;
   const img: number[] = [];
   const logits: number[] = [];
-  let seed = 7;
-  const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  const uniform = prng(7);
+  const rand = () => uniform() * 2 - 1;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const left = x < 6;

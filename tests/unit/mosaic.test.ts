@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { channelMosaic, mosaicGrid } from '../../src/lib/mosaic';
+import { prng } from '../reference/ops-golden';
 
 /** Brute-force mosaic with plain loops, the reference for channelMosaic. */
 function bruteMosaic(x: number[][][], columns: number, gap: number, gapValue: number): number[][] {
@@ -30,8 +31,8 @@ function bruteMosaic(x: number[][][], columns: number, gap: number, gapValue: nu
 
 describe('channelMosaic', () => {
   it('tiles each min-max-normalized channel row by row, matching a brute-force layout', async () => {
-    let seed = 7;
-    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 10 - 5;
+    const uniform = prng(7);
+    const rand = () => uniform() * 10 - 5;
     for (const [h, w, c, columns, gap] of [
       [3, 4, 5, 2, 1],
       [2, 2, 4, undefined, 0],

@@ -11,15 +11,11 @@ import {
   shiftImage,
   switchOffsets,
 } from '../../src/lib/pool-analysis';
-
-function seeded(seed: number): () => number {
-  let s = seed;
-  return () => (s = (s * 16807) % 2147483647) / 2147483647;
-}
+import { prng } from '../reference/ops-golden';
 
 /** [H][W][C] random values with no ties (ties make the argmax ambiguous). */
 function randomImage(h: number, w: number, c: number, seed: number): number[][][] {
-  const rand = seeded(seed);
+  const rand = prng(seed);
   return Array.from({ length: h }, () =>
     Array.from({ length: w }, () => Array.from({ length: c }, rand)),
   );

@@ -5,6 +5,7 @@ import { confusionMatrix } from '../../src/lib/metrics';
 import { SKIP_STREAMS, SKIP_VARIANTS, skipFusionFigure } from '../../src/lib/skip-fusion';
 import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/weights';
 import { fileFetch } from '../../scripts/lib/file-fetch';
+import { prng } from '../reference/ops-golden';
 
 const WEIGHTS = process.env.PW_WEIGHTS_DIR ?? 'public/weights';
 
@@ -12,15 +13,9 @@ let weights: FcnWeights;
 let image: tf.Tensor3D;
 let truth: tf.Tensor2D;
 
-/** A seeded random image in [0, 1] and a blocky label map with a few classes. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-}
-
 beforeAll(async () => {
   weights = await loadFcnWeights(`${WEIGHTS}/model.json`, { fetch: fileFetch });
-  const rand = seeded(7);
+  const rand = prng(7);
   image = tf.tensor3d(Float32Array.from({ length: 64 * 64 * 3 }, rand), [64, 64, 3]);
   truth = tf.tensor2d(
     Int32Array.from({ length: 64 * 64 }, (_, i) => ((i >> 4) % 4 === 0 ? 3 : 0)),

@@ -13,6 +13,7 @@
  * (`retry()` runs the task again). A run whose input tensor was disposed while it ran (the
  * owner replaced it) is dropped silently, like an overtaken run: the replacement comes next.
  */
+import { emit } from '../events';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureBackend } from '../../lib/browser/backend';
@@ -70,13 +71,7 @@ export class TensorTaskController<
     if (!announce || this.status !== 'complete' || this.value === this.announced) return;
     this.announced = this.value;
     const extra = typeof announce === 'function' ? announce() : {};
-    (this.host as unknown as EventTarget).dispatchEvent(
-      new CustomEvent('pw-computed', {
-        detail: { ms: this.lastMs, ...extra },
-        bubbles: true,
-        composed: true,
-      }),
-    );
+    emit(this.host as unknown as EventTarget, 'pw-computed', { ms: this.lastMs, ...extra });
   }
 
   hostDisconnected(): void {
