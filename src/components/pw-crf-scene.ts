@@ -7,9 +7,7 @@ import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { loadLabelMap, loadModel } from '../lib/browser/model';
-import { FCN_CLASSES } from '../lib/classes';
-import { confusionTensor } from '../lib/confusion';
-import { segmentationScores } from '../lib/metrics';
+import { FCN_CLASSES, confusionTensor, segmentationScores } from '../lib/fcn/index';
 import {
   CpuMeanField,
   prepareCpuKernels,
@@ -19,8 +17,6 @@ import {
   type CpuCrfKernels,
   type CrfMethod,
   type CrfParams,
-} from '../lib/crf/index';
-import {
   candidateLabels,
   cpuFigureTensors,
   cpuProblemData,
@@ -29,7 +25,7 @@ import {
   labelMapFrom,
   meanFieldFigure,
   type CpuProblemData,
-} from '../lib/crf-figure';
+} from '../lib/crf/index';
 import { softwareRenderer } from '../lib/browser/backend';
 import { fcnFigure } from './pw-fcn-explorer';
 import { type CrfSlider, crfSliderStyles, pauseForInput, renderCrfSlider } from './crf-sliders';
@@ -82,7 +78,7 @@ interface CrfResult extends tf.TensorContainerObject {
 
 /**
  * 'typed-array': mean-field-cpu.ts over Float32Arrays, for CPUs (the CPU and WASM backends, or
- * WebGL on a software renderer); 'tfjs': meanField.ts as tfjs ops, for a GPU.
+ * WebGL on a software renderer); 'tfjs': mean-field.ts as tfjs ops, for a GPU.
  */
 export type CrfPath = 'typed-array' | 'tfjs';
 

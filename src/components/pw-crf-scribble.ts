@@ -13,8 +13,10 @@ import {
   scribbleUnary,
   strokesToLabelMap,
   type ScribbleDab,
+  cpuFigureTensors,
+  cpuProblemData,
+  meanFieldFigure,
 } from '../lib/crf/index';
-import { cpuFigureTensors, cpuProblemData, meanFieldFigure } from '../lib/crf-figure';
 import { crfPathForBackend } from './pw-crf-scene';
 import { type CrfSlider, crfSliderStyles, pauseForInput, renderCrfSlider } from './crf-sliders';
 import { TABLEAU10, cssRgb, type Rgb } from '../lib/palettes';

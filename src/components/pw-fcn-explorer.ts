@@ -5,11 +5,15 @@ import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
 import { loadLabelMap, loadModel } from '../lib/browser/model';
 import { imageToTensor, loadImage } from '../lib/browser/image';
-import { disposeFcnResult, fcnForward, type FcnVariant } from '../lib/fcn';
-import { FCN_CLASSES } from '../lib/classes';
-import { confusionTensor } from '../lib/confusion';
-import { segmentationScores } from '../lib/metrics';
-import type { FcnWeights } from '../lib/weights';
+import {
+  disposeFcnResult,
+  fcnForward,
+  type FcnVariant,
+  FCN_CLASSES,
+  confusionTensor,
+  segmentationScores,
+  type FcnWeights,
+} from '../lib/fcn/index';
 import type { FeatureLayer } from './pw-feature-grid';
 import './pw-tensor-view';
 import './pw-feature-grid';

@@ -5,9 +5,14 @@ import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { loadModel } from '../lib/browser/model';
-import { fcnLayers, totalParams, type NetworkLayer } from '../lib/network';
-import { layerMaps } from '../lib/network-maps';
-import { FCN_OUTPUT_STRIDE, type FcnVariant } from '../lib/fcn';
+import {
+  fcnLayers,
+  totalParams,
+  type NetworkLayer,
+  layerMaps,
+  FCN_OUTPUT_STRIDE,
+  type FcnVariant,
+} from '../lib/fcn/index';
 import type { FeatureLayer } from './pw-feature-grid';
 import './pw-tensor-view';
 import './pw-feature-grid';

@@ -13,17 +13,17 @@ import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { loadLabelMap, loadModel } from '../lib/browser/model';
-import type { FcnVariant } from '../lib/fcn';
-import { FCN_CLASSES } from '../lib/classes';
-import { segmentationScores } from '../lib/metrics';
 import {
+  type FcnVariant,
+  FCN_CLASSES,
+  segmentationScores,
   SKIP_STREAMS,
   SKIP_VARIANTS,
   STREAMS_OF,
   skipFusionFigure,
   type SkipFusionResult,
   type SkipStream,
-} from '../lib/skip-fusion';
+} from '../lib/fcn/index';
 import type { Range } from '../lib/colormap';
 import './pw-tensor-view';
 

@@ -8,7 +8,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type * as tf from '@tensorflow/tfjs-core';
 import { errorMessage, type TaskStatus } from './controllers/tensor-task';
-import { FCN_CLASSES, FCN_PALETTE } from '../lib/classes';
+import { FCN_CLASSES, FCN_PALETTE } from '../lib/fcn/index';
 import './pw-tensor-view';
 import type { Range } from '../lib/colormap';
 
