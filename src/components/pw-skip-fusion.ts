@@ -4,6 +4,7 @@ import {
   progressText,
   rangeControl,
   statusLine,
+  sceneSelect,
   indexSelect,
   errorLine,
   radioGroup,
@@ -287,13 +288,7 @@ export class PwSkipFusion extends LitElement {
   private renderControls() {
     const shown = this.shownClass();
     return html`<div class="controls">
-      ${indexSelect({
-        label: 'Scene',
-        name: 'scene',
-        options: this.items.map((s) => s.title),
-        value: this.scene,
-        onChange: this.onScene,
-      })}
+      ${sceneSelect(this.items, this.scene, this.onScene)}
       ${rangeControl({
         label: html`<span>pool4 skip weight <var>w</var>₄</span>`,
         name: 'pool4',

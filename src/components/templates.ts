@@ -163,6 +163,21 @@ export function indexSelect(c: IndexSelect): TemplateResult {
   >`;
 }
 
+/** The scene picker of the figures that run on the test scenes: a select over their titles. */
+export function sceneSelect(
+  scenes: readonly { readonly title: string }[],
+  value: number,
+  onChange: (index: number) => void,
+): TemplateResult {
+  return indexSelect({
+    label: 'Scene',
+    name: 'scene',
+    options: scenes.map((s) => s.title),
+    value,
+    onChange,
+  });
+}
+
 export interface RadioGroup<T extends string> {
   /** Visible legend of the group. */
   readonly legend: string;
