@@ -1,6 +1,6 @@
 /**
  * Node side of `npm run bench:crf`: ms per 10 mean-field iterations of the typed-array path
- * (mean-field-cpu.ts) and the tfjs path (meanField.ts, tfjs CPU backend) at 64², 128² and 256²
+ * (mean-field-cpu.ts) and the tfjs path (mean-field.ts, tfjs CPU backend) at 64², 128² and 256²
  * on public/images/photos/chelsea.jpg with a noisy stand-in unary, and each path's label
  * agreement with the exact path at 64². Prints wall-clock ms and this process's CPU ms (the
  * figure to trust on a shared, loaded machine). A benchmark: it asserts nothing.

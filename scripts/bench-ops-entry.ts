@@ -18,7 +18,7 @@ import {
   transposedConvByZeroInsertion,
   zeroInsert,
 } from '../src/lib';
-import { switchesByOrdinaryOps } from '../src/lib/pooling';
+import { switchesByOrdinaryOps } from '../src/lib/pooling/pooling';
 import { imageToTensor, loadImage } from '../src/lib/browser/image';
 
 interface OpResult {

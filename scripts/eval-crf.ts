@@ -25,9 +25,9 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { PNG } from 'pngjs';
-import { fcnForward, disposeFcnResult } from '../src/lib/fcn';
-import { loadFcnWeights, disposeFcnWeights } from '../src/lib/weights';
-import { confusionMatrix, segmentationScores, type ConfusionMatrix } from '../src/lib/metrics';
+import { fcnForward, disposeFcnResult } from '../src/lib/fcn/fcn';
+import { loadFcnWeights, disposeFcnWeights } from '../src/lib/fcn/weights';
+import { confusionMatrix, segmentationScores, type ConfusionMatrix } from '../src/lib/fcn/metrics';
 import {
   CpuMeanField,
   prepareCpuKernels,

@@ -3,7 +3,7 @@
  * tests and scripts (paths relative to the working directory, e.g. `public/weights/model.json`).
  */
 import { readFile } from 'node:fs/promises';
-import type { FetchResponseLike } from '../../src/lib/weights';
+import type { FetchResponseLike } from '../../src/lib/fcn/weights';
 
 export async function fileFetch(url: string): Promise<FetchResponseLike> {
   const bytes = await readFile(url);

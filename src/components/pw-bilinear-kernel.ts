@@ -9,7 +9,7 @@ import {
   bilinearKernelSize,
   bilinearPhases,
   bilinearProfile,
-} from '../lib/bilinear';
+} from '../lib/upsampling/index';
 import type { ChartOptions } from './pw-chart';
 import './pw-chart';
 import './pw-tensor-view';

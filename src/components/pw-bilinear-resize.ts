@@ -8,7 +8,7 @@ import {
   bilinearUpsample,
   compareWithResizeBilinear,
   type ConventionDifference,
-} from '../lib/bilinear';
+} from '../lib/upsampling/index';
 import './pw-tensor-view';
 
 type Convention = 'halfPixel' | 'asymmetric' | 'alignCorners';

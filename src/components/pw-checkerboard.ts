@@ -4,8 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { overlapMap } from '../lib/overlap-map';
-import { transposedConv2d } from '../lib/transposed-conv';
+import { overlapMap, transposedConv2d } from '../lib/upsampling/index';
 import './pw-tensor-view';
 
 /** Side of the small flat input whose overlap counts are drawn. */

@@ -8,14 +8,14 @@ import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { loadLabelMap } from '../lib/browser/model';
 import { compute } from '../lib/browser/compute-client';
-import { FCN_CLASSES } from '../lib/classes';
+import { FCN_CLASSES } from '../lib/fcn/classes';
 import {
   REFERENCE_CRF_PARAMS,
   TUNED_CRF_PARAMS,
   type CrfMethod,
   type CrfParams,
 } from '../lib/crf/index';
-import type { CrfPath, CrfSceneResult, CrfTracePoint } from '../lib/crf-scene';
+import type { CrfPath, CrfSceneResult, CrfTracePoint } from '../lib/crf/crf-scene';
 import { type CrfSlider, crfSliderStyles, renderCrfSlider } from './crf-sliders';
 import type { ChartOptions } from './pw-chart';
 import './pw-tensor-view';

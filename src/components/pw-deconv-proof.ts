@@ -4,8 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { transposedConv2d, transposedConvByZeroInsertion } from '../lib/transposed-conv';
-import { zeroInsert } from '../lib/upsampling';
+import {
+  transposedConv2d,
+  transposedConvByZeroInsertion,
+  zeroInsert,
+} from '../lib/upsampling/index';
 import './pw-tensor-view';
 
 interface Proof extends tf.TensorContainerObject {

@@ -3,7 +3,7 @@ import { UNIT_RANGE, errorLine } from './templates';
 import { emit } from './events';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
-import { channelMosaic, mosaicGrid } from '../lib/mosaic';
+import { channelMosaic, mosaicGrid } from '../lib/fcn/index';
 import type { PickDetail } from './pw-tensor-view';
 import './pw-tensor-view';
 

@@ -5,8 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
 import { drawTensor } from '../lib/browser/image';
-import { maxPool2d } from '../lib/pool-basic';
-import { avgPool } from '../lib/pooling';
+import { maxPool2d, avgPool } from '../lib/pooling/index';
 import { photoController } from './controllers/photo';
 
 export interface ComputedDetail {

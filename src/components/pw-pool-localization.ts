@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { localizationError, rimShare } from '../lib/pool-analysis';
+import { localizationError, rimShare } from '../lib/pooling/index';
 import type { ChartOptions } from './pw-chart';
 import './pw-chart';
 

@@ -7,9 +7,15 @@ import { elementStyles } from './shared-styles';
 import { loadModel } from '../lib/browser/model';
 import { drawTensor } from '../lib/browser/image';
 import { tracked } from '../lib/browser/activity';
-import { HEAT_COLOR, effectiveReceptiveField, heatOverlay } from '../lib/effective-rf';
+import {
+  HEAT_COLOR,
+  effectiveReceptiveField,
+  heatOverlay,
+  cellField,
+  fcnLayers,
+  type NetworkLayer,
+} from '../lib/fcn/index';
 import { cssRgb } from '../lib/palettes';
-import { cellField, fcnLayers, type NetworkLayer } from '../lib/network';
 
 const LAYERS = [
   'pool1',

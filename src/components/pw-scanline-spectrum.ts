@@ -5,8 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { interpolate1d, scanline, type InterpolationKind } from '../lib/interpolation';
-import { magnitudeSpectrum, spectrumFrequencies } from '../lib/spectrum';
+import {
+  interpolate1d,
+  scanline,
+  type InterpolationKind,
+  magnitudeSpectrum,
+  spectrumFrequencies,
+} from '../lib/upsampling/index';
 import type { ChartOptions } from './pw-chart';
 import './pw-chart';
 import './pw-tensor-view';

@@ -4,8 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { maxPool2d } from '../lib/pool-basic';
-import { fractionChanged, shiftImage } from '../lib/pool-analysis';
+import { maxPool2d, fractionChanged, shiftImage } from '../lib/pooling/index';
 import './pw-tensor-view';
 
 interface Shifted extends tf.TensorContainerObject {

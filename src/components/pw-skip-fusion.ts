@@ -16,15 +16,15 @@ import { loadLabelMap } from '../lib/browser/model';
 import { compute } from '../lib/browser/compute-client';
 import { fromWire } from '../lib/browser/compute-wire';
 import type { FcnVariant } from '../lib/fcn';
-import { FCN_CLASSES } from '../lib/classes';
-import { segmentationScores } from '../lib/metrics';
+import { FCN_CLASSES } from '../lib/fcn/classes';
+import { segmentationScores } from '../lib/fcn/metrics';
 import {
   SKIP_STREAMS,
   SKIP_VARIANTS,
   STREAMS_OF,
   type SkipFusionResult,
   type SkipStream,
-} from '../lib/skip-fusion';
+} from '../lib/fcn/skip-fusion';
 import type { Range } from '../lib/colormap';
 import './pw-tensor-view';
 

@@ -6,7 +6,7 @@ import {
   maxTransposedPadding,
   transposedConvSteps,
   type TransposedConvSteps,
-} from '../lib/transposed-conv-steps';
+} from '../lib/upsampling/index';
 
 /** The worked example: small integers, the kernel 1..k² so its flip is easy to read. */
 const INPUT = [

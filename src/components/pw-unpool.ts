@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { unpoolEdges, type UnpooledEdges } from '../lib/pool-analysis';
+import { unpoolEdges, type UnpooledEdges } from '../lib/pooling/index';
 import './pw-tensor-view';
 
 interface Figure extends tf.TensorContainerObject {

@@ -4,8 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { transposedConv2d } from '../lib/transposed-conv';
-import { upsamplingKernel, type UpsamplingKernelKind } from '../lib/upsampling-kernels';
+import {
+  transposedConv2d,
+  upsamplingKernel,
+  type UpsamplingKernelKind,
+} from '../lib/upsampling/index';
 import './pw-tensor-view';
 
 const KINDS: readonly { value: UpsamplingKernelKind; label: string }[] = [

@@ -4,9 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { interpolate2d, type InterpolationKind } from '../lib/interpolation';
-import { zeroInsert } from '../lib/upsampling';
-import { logMagnitudeSpectrum2d, spectralImageContrast } from '../lib/spectrum';
+import {
+  interpolate2d,
+  type InterpolationKind,
+  zeroInsert,
+  logMagnitudeSpectrum2d,
+  spectralImageContrast,
+} from '../lib/upsampling/index';
 import './pw-tensor-view';
 
 const KINDS: readonly { value: InterpolationKind; label: string }[] = [

@@ -8,7 +8,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type * as tf from '@tensorflow/tfjs-core';
 import { errorMessage, type TaskStatus } from './controllers/tensor-task';
-import { FCN_CLASSES, FCN_PALETTE } from '../lib/classes';
+import { FCN_CLASSES, FCN_PALETTE } from '../lib/fcn/index';
 import './pw-tensor-view';
 import type { Range } from '../lib/colormap';
 
@@ -173,6 +173,21 @@ export function indexSelect(c: IndexSelect): TemplateResult {
       ${c.options.map((text, i) => html`<option value=${i} ?selected=${i === c.value}>${text}</option>`)}
     </select></label
   >`;
+}
+
+/** The scene picker of the figures that run on the test scenes: a select over their titles. */
+export function sceneSelect(
+  scenes: readonly { readonly title: string }[],
+  value: number,
+  onChange: (index: number) => void,
+): TemplateResult {
+  return indexSelect({
+    label: 'Scene',
+    name: 'scene',
+    options: scenes.map((s) => s.title),
+    value,
+    onChange,
+  });
 }
 
 export interface RadioGroup<T extends string> {

@@ -11,9 +11,9 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { numTensors, openPage, waitForBackend } from './page-helpers';
 import { waitForIdle } from './idle';
-import { fcnLayers } from '../../src/lib/network';
-import { receptiveField } from '../../src/lib/receptive-field';
-import { transposedConv2d } from '../../src/lib/transposed-conv';
+import { fcnLayers } from '../../src/lib/fcn/network';
+import { receptiveField } from '../../src/lib/fcn/receptive-field';
+import { transposedConv2d } from '../../src/lib/upsampling/transposed-conv';
 
 const baseUrl = inject('baseUrl');
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { openPage, waitForBackend } from './page-helpers';
-import { FCN_CLASSES } from '../../src/lib/classes';
+import { FCN_CLASSES } from '../../src/lib/fcn/classes';
 
 const baseUrl = inject('baseUrl');
 

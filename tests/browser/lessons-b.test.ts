@@ -10,8 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { openPage, waitForBackend } from './page-helpers';
 import { waitForIdle } from './idle';
-import { FCN_PALETTE } from '../../src/lib/classes';
-import { receptiveField, type FieldLayer } from '../../src/lib/receptive-field';
+import { FCN_PALETTE } from '../../src/lib/fcn/classes';
+import { receptiveField, type FieldLayer } from '../../src/lib/fcn/receptive-field';
 
 const baseUrl = inject('baseUrl');
 

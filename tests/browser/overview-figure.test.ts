@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { numTensors, waitForBackend } from './page-helpers';
 import { waitForIdle } from './idle';
-import { FCN_PALETTE } from '../../src/lib/classes';
+import { FCN_PALETTE } from '../../src/lib/fcn/classes';
 
 const baseUrl = inject('baseUrl');
 

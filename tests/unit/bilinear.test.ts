@@ -17,7 +17,7 @@ import {
   randomTensor,
   type Golden,
 } from '../reference/ops-golden';
-import { bilinearPhases } from '../../src/lib/bilinear';
+import { bilinearPhases } from '../../src/lib/upsampling/bilinear';
 
 interface BilinearCase {
   factor: number;

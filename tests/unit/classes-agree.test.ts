@@ -1,11 +1,11 @@
 /**
- * One class list: the site's (src/lib/classes.ts) must be the one training used
+ * One class list: the site's (src/lib/fcn/classes.ts) must be the one training used
  * (training/scenes.py CLASS_NAMES), the one the committed test scenes were labelled with, and
  * the one the evaluation report was scored with.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FCN_CLASSES, FCN_PALETTE, NUM_FCN_CLASSES } from '../../src/lib/classes';
+import { FCN_CLASSES, FCN_PALETTE, NUM_FCN_CLASSES } from '../../src/lib/fcn/classes';
 
 /** CLASS_NAMES = [...] from the Python source, read as data (no Python needed). */
 function trainingClassNames(): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { confusionTensor } from '../../src/lib/confusion';
-import { confusionMatrix } from '../../src/lib/metrics';
+import { confusionTensor } from '../../src/lib/fcn/confusion';
+import { confusionMatrix } from '../../src/lib/fcn/metrics';
 import { prng } from '../reference/ops-golden';
 
 describe('confusionTensor', () => {

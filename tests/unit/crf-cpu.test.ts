@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { disposeFcnResult, fcnForward } from '../../src/lib/fcn';
-import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/weights';
-import { cpuFigureTensors, cpuProblemData, downscaleForCrf } from '../../src/lib/crf-figure';
+import { disposeFcnResult, fcnForward } from '../../src/lib/fcn/fcn';
+import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/fcn/weights';
+import { cpuFigureTensors, cpuProblemData, downscaleForCrf } from '../../src/lib/crf/crf-figure';
 import {
   appearanceFeatures,
   buildLatticePlan,

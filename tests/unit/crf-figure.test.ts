@@ -7,7 +7,7 @@ import {
   labelAgreement,
   labelMapFrom,
   meanFieldFigure,
-} from '../../src/lib/crf-figure';
+} from '../../src/lib/crf/crf-figure';
 import { prng } from '../reference/ops-golden';
 
 /** A 12 x 12 two-region image with noisy 3-label logits. */

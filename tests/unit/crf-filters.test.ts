@@ -3,9 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import jpeg from 'jpeg-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { disposeFcnResult, fcnForward } from '../../src/lib/fcn';
-import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/weights';
-import { downscaleForCrf } from '../../src/lib/crf-figure';
+import { disposeFcnResult, fcnForward } from '../../src/lib/fcn/fcn';
+import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/fcn/weights';
+import { downscaleForCrf } from '../../src/lib/crf/crf-figure';
 import {
   appearanceFeatures,
   bilateralGridMessages,

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CrfScene, crfSceneData, EXACT_SIDE, type CrfSceneData } from '../../src/lib/crf-scene';
+import { CrfScene, crfSceneData, EXACT_SIDE, type CrfSceneData } from '../../src/lib/crf/crf-scene';
 import {
   CpuMeanField,
   prepareCpuKernels,
   TUNED_CRF_PARAMS,
   unaryFromLogits,
 } from '../../src/lib/crf/index';
-import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/weights';
+import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/fcn/weights';
 import { fileFetch } from '../../scripts/lib/file-fetch';
 
 let weights: FcnWeights;

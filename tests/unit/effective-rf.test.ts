@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { effectiveReceptiveField, heatOverlay } from '../../src/lib/effective-rf';
-import { cellField } from '../../src/lib/network';
-import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/weights';
+import { effectiveReceptiveField, heatOverlay } from '../../src/lib/fcn/effective-rf';
+import { cellField } from '../../src/lib/fcn/network';
+import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/fcn/weights';
 import { fileFetch } from '../../scripts/lib/file-fetch';
 
 let weights: FcnWeights;

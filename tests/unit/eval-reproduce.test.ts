@@ -9,8 +9,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposeFcnResult, fcnForward } from '../../src/lib/fcn';
-import { confusionMatrix, segmentationScores, type ConfusionMatrix } from '../../src/lib/metrics';
-import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/weights';
+import {
+  confusionMatrix,
+  segmentationScores,
+  type ConfusionMatrix,
+} from '../../src/lib/fcn/metrics';
+import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/fcn/weights';
 import { fileFetch } from '../../scripts/lib/file-fetch';
 
 const SCENES = 'public/images/scenes';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposeFcnResult, fcnForward } from '../../src/lib/fcn';
-import { fcnFigure } from '../../src/lib/fcn-figure';
-import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/weights';
+import { fcnFigure } from '../../src/lib/fcn/fcn-figure';
+import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/fcn/weights';
 import { fileFetch } from '../../scripts/lib/file-fetch';
 
 let weights: FcnWeights;

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposeFcnResult, fcnForward, fixedBilinearUpsample } from '../../src/lib/fcn';
-import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/weights';
+import { disposeFcnResult, fcnForward, fixedBilinearUpsample } from '../../src/lib/fcn/fcn';
+import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/fcn/weights';
 import { fileFetch } from '../../scripts/lib/file-fetch';
 
 // train:smoke points these at a fresh temp export; by default the committed ones are checked.

@@ -6,7 +6,7 @@ import {
   interpolate2d,
   interpolationFilter,
   scanline,
-} from '../../src/lib/interpolation';
+} from '../../src/lib/upsampling/interpolation';
 import { expectNoLeak, maxAbsDiff, prng, randomTensor } from '../reference/ops-golden';
 
 /** Brute force: y[n] = sum_j h(j) x[(n - j) / L] over j with L | n - j, 0 <= (n - j) / L < N. */

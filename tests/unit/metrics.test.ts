@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { confusionMatrix, segmentationScores } from '../../src/lib/metrics';
+import { confusionMatrix, segmentationScores } from '../../src/lib/fcn/metrics';
 
 const FIXTURES = process.env.PW_FIXTURES_DIR ?? 'tests/fixtures/fcn';
 

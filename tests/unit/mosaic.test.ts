@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { channelMosaic, mosaicGrid } from '../../src/lib/mosaic';
+import { channelMosaic, mosaicGrid } from '../../src/lib/fcn/mosaic';
 import { prng } from '../reference/ops-golden';
 
 /** Brute-force mosaic with plain loops, the reference for channelMosaic. */

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { cellField, fcnLayers, layersOf, totalParams } from '../../src/lib/network';
-import { layerMaps } from '../../src/lib/network-maps';
-import { disposeFcnResult, fcnForward, type FcnVariant } from '../../src/lib/fcn';
-import { FCN_WEIGHT_SHAPES, type FcnWeights } from '../../src/lib/weights';
-import { receptiveField, type FieldLayer } from '../../src/lib/receptive-field';
+import { cellField, fcnLayers, layersOf, totalParams } from '../../src/lib/fcn/network';
+import { layerMaps } from '../../src/lib/fcn/network-maps';
+import { disposeFcnResult, fcnForward, type FcnVariant } from '../../src/lib/fcn/fcn';
+import { FCN_WEIGHT_SHAPES, type FcnWeights } from '../../src/lib/fcn/weights';
+import { receptiveField, type FieldLayer } from '../../src/lib/fcn/receptive-field';
 
 /** Weights of the right shapes (values irrelevant to shapes), owned by the caller. */
 function shapedWeights(): FcnWeights {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { schemeCategory10, schemeTableau10 } from 'd3-scale-chromatic';
 import { CATEGORY10, TABLEAU10, cssRgb, parseColor } from '../../src/lib/palettes';
-import { FCN_PALETTE } from '../../src/lib/classes';
+import { FCN_PALETTE } from '../../src/lib/fcn/classes';
 import { CATEGORICAL } from '../../src/lib/colormap';
 
 describe('palettes', () => {

@@ -10,7 +10,7 @@ import {
   rimShare,
   shiftImage,
   switchOffsets,
-} from '../../src/lib/pool-analysis';
+} from '../../src/lib/pooling/pool-analysis';
 import { prng } from '../reference/ops-golden';
 
 /** [H][W][C] random values with no ties (ties make the argmax ambiguous). */

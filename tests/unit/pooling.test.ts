@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { avgPool, maxPoolWithSwitches, maxUnpool } from '../../src/lib';
-import { switchesByOrdinaryOps } from '../../src/lib/pooling';
+import { switchesByOrdinaryOps } from '../../src/lib/pooling/pooling';
 import {
   expectClose,
   expectNoLeak,

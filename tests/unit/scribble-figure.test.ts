@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { scribbleFigure } from '../../src/lib/scribble-figure';
+import { scribbleFigure } from '../../src/lib/crf/scribble-figure';
 import { DEFAULT_CRF_PARAMS, type ScribbleDab } from '../../src/lib/crf/index';
 
 /** 32 x 32: a dark left half and a bright right half, one stroke in each. */

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposeFcnResult, fcnForward } from '../../src/lib/fcn';
-import { confusionMatrix } from '../../src/lib/metrics';
-import { SKIP_STREAMS, SKIP_VARIANTS, skipFusionFigure } from '../../src/lib/skip-fusion';
-import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/weights';
+import { disposeFcnResult, fcnForward } from '../../src/lib/fcn/fcn';
+import { confusionMatrix } from '../../src/lib/fcn/metrics';
+import { SKIP_STREAMS, SKIP_VARIANTS, skipFusionFigure } from '../../src/lib/fcn/skip-fusion';
+import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/fcn/weights';
 import { fileFetch } from '../../scripts/lib/file-fetch';
 import { prng } from '../reference/ops-golden';
 

@@ -17,8 +17,8 @@ import {
   type Golden,
   type Tolerance,
 } from '../reference/ops-golden';
-import { dftMatrices, realDft1d, realDft2d } from '../../src/lib/dft';
-import { hannWindow, spectralImageContrast } from '../../src/lib/spectrum';
+import { dftMatrices, realDft1d, realDft2d } from '../../src/lib/upsampling/dft';
+import { hannWindow, spectralImageContrast } from '../../src/lib/upsampling/spectrum';
 
 const golden = loadOps<{
   signals: { x: Golden; magnitude: Golden }[];

@@ -4,8 +4,8 @@ import {
   gatherAt,
   maxTransposedPadding,
   transposedConvSteps,
-} from '../../src/lib/transposed-conv-steps';
-import { transposedConv2d } from '../../src/lib/transposed-conv';
+} from '../../src/lib/upsampling/transposed-conv-steps';
+import { transposedConv2d } from '../../src/lib/upsampling/transposed-conv';
 
 const INPUT = [
   [1, 2, 0],

@@ -5,7 +5,7 @@ import {
   UPSAMPLING_KERNELS,
   upsampleWithKernel,
   upsamplingKernel,
-} from '../../src/lib/upsampling-kernels';
+} from '../../src/lib/upsampling/upsampling-kernels';
 import { expectNoLeak, maxAbsDiff, prng, randomTensor } from '../reference/ops-golden';
 
 describe('upsampleWithKernel', () => {

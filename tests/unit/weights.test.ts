@@ -6,7 +6,7 @@ import {
   disposeFcnWeights,
   loadFcnWeights,
   type FetchResponseLike,
-} from '../../src/lib/weights';
+} from '../../src/lib/fcn/weights';
 
 // PW_WEIGHTS_DIR points the tests at another export (train:smoke uses a temp dir).
 const DIR = process.env.PW_WEIGHTS_DIR ?? 'public/weights';

@@ -6,15 +6,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { loadModel } from './model';
-import { CrfScene, crfSceneData, type CrfPath } from '../crf-scene';
-import { fcnFigure } from '../fcn-figure';
-import { skipFusionFigure } from '../skip-fusion';
-import { layerMaps } from '../network-maps';
-import { confusionTensor } from '../confusion';
-import { FCN_CLASSES } from '../classes';
+import { CrfScene, crfSceneData, type CrfPath } from '../crf/crf-scene';
+import { fcnFigure } from '../fcn/fcn-figure';
+import { skipFusionFigure } from '../fcn/skip-fusion';
+import { layerMaps } from '../fcn/network-maps';
+import { confusionTensor } from '../fcn/confusion';
+import { FCN_CLASSES } from '../fcn/classes';
 import type { CrfMethod, CrfParams, ScribbleDab } from '../crf/index';
-import { scribbleFigure } from '../scribble-figure';
-import type { FcnVariant } from '../fcn';
+import { scribbleFigure } from '../crf/scribble-figure';
+import type { FcnVariant } from '../fcn/fcn';
 import { isTensorRef, toWire, type TensorRef } from './compute-wire';
 
 /** Thrown when a request names a tensor this thread no longer holds; the client resends it. */

@@ -3,7 +3,7 @@
  * (never disposed while the page lives), with a plain-language error when they cannot load.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { loadFcnWeights, type FcnWeights } from '../weights';
+import { loadFcnWeights, type FcnWeights } from '../fcn/weights';
 import { ensureBackend } from './backend';
 import { loadImage } from './image';
 import { withBase } from '../url';

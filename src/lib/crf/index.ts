@@ -14,13 +14,17 @@ export {
   type ScribbleUnaryOptions,
 } from './scribble';
 export { appearanceFeatures, smoothnessFeatures } from './features';
-export { exactGaussianMessages, exactGaussianKernel, MAX_EXACT_KERNEL_PIXELS } from './exactFilter';
+export {
+  exactGaussianMessages,
+  exactGaussianKernel,
+  MAX_EXACT_KERNEL_PIXELS,
+} from './exact-filter';
 export {
   separableGaussianMessages,
   exactSpatialGaussianMessages,
   gaussianTaps,
-} from './separableGaussian';
-export { makeSplatFilter, splatFilterMessages, type SplatFilter } from './splatFilter';
+} from './separable-gaussian';
+export { makeSplatFilter, splatFilterMessages, type SplatFilter } from './splat-filter';
 export {
   buildPermutohedralLattice,
   permutohedralMessages,
@@ -31,7 +35,7 @@ export {
   bilateralGridMessages,
   MAX_GRID_VERTICES,
   type BilateralGrid,
-} from './bilateralGrid';
+} from './bilateral-grid';
 export {
   prepareMeanField,
   initialMeanFieldState,
@@ -43,7 +47,7 @@ export {
   type MeanFieldProblem,
   type MeanFieldState,
   type MeanFieldTrace,
-} from './meanField';
+} from './mean-field';
 export { buildLatticePlan, LatticeFilter, LATTICE_TAPS, type LatticePlan } from './lattice-cpu';
 export {
   prepareCpuKernels,
@@ -54,3 +58,4 @@ export {
   type CpuCrfMethod,
   type CpuTracePoint,
 } from './mean-field-cpu';
+export * from './crf-figure';

@@ -1,7 +1,7 @@
 /**
  * Mean-field inference for the dense CRF over plain Float32Arrays, for CPUs (the tfjs CPU and
  * WASM backends, or a software WebGL renderer), where it runs 50 to 100 times faster than the
- * same maths as tfjs ops. It computes what the tfjs fast path (meanField.ts) computes:
+ * same maths as tfjs ops. It computes what the tfjs fast path (mean-field.ts) computes:
  *
  *   - appearance messages on the same permutohedral lattice (lattice-cpu.ts: same vertices,
  *     weights, gain, and the self term j = i subtracted exactly);
@@ -19,13 +19,13 @@
  * Everything is allocated when the problem is prepared; an iteration allocates nothing. Per
  * iteration it also records, at little cost, how many labels changed, how far each pixel's
  * probabilities moved, the last iteration that changed each pixel's label, and the free
- * energy per pixel (see meanField.ts).
+ * energy per pixel (see mean-field.ts).
  */
 import { intInRange, invalid, oneOf } from '../validate';
 import { buildLatticePlan, LatticeFilter, type LatticePlan } from './lattice-cpu';
 import { type CrfParams, resolveCrfParams } from './params';
-import { gaussianTaps } from './separableGaussian';
-import { MAX_EXACT_KERNEL_PIXELS } from './exactFilter';
+import { gaussianTaps } from './separable-gaussian';
+import { MAX_EXACT_KERNEL_PIXELS } from './exact-filter';
 
 /**
  * 'fast': the permutohedral lattice and the separable Gaussian cut at 3 thetaGamma; 'exact':
@@ -255,7 +255,7 @@ export function prepareCpuKernels(
   };
 }
 
-/** Per-iteration figures (as meanField.ts's `MeanFieldTrace`). */
+/** Per-iteration figures (as mean-field.ts's `MeanFieldTrace`). */
 export interface CpuTracePoint {
   readonly iteration: number;
   /** Free energy per pixel F(Q), nats. */

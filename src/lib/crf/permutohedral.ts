@@ -4,12 +4,12 @@
  * filter the reference densecrf code uses, as tfjs tensors (for GPUs). The lattice itself
  * (simplices, vertices, neighbours, gain, self term) is built in plain JavaScript by
  * `buildLatticePlan` (lattice-cpu.ts), which the typed-array CPU path runs directly; here the
- * plan is uploaded and run by the splat / blur / slice of splatFilter.ts.
+ * plan is uploaded and run by the splat / blur / slice of splat-filter.ts.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { expectRank, invalid } from '../validate';
 import { buildLatticePlan, LATTICE_TAPS } from './lattice-cpu';
-import { makeSplatFilter, type SplatFilter, splatFilterMessages } from './splatFilter';
+import { makeSplatFilter, type SplatFilter, splatFilterMessages } from './splat-filter';
 
 export { MAX_LATTICE_VERTICES } from './lattice-cpu';
 

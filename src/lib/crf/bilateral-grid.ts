@@ -3,7 +3,7 @@
  * 2007), linear in the number of pixels instead of quadratic: each pixel splats to the 2^D
  * corners of its grid cell with multilinear ("tent") weights, in the D-dimensional scaled
  * feature space (x, y, R, G, B); a Gaussian blurs between occupied vertices; pixels slice the
- * result back (the machinery is in splatFilter.ts).
+ * result back (the machinery is in splat-filter.ts).
  *
  * The grid spacing is one kernel standard deviation on every axis. Tent interpolation adds
  * variance 1/6 cell^2 per axis at each end, and the 5-tap vertex Gaussian adds 2/3, so the
@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { expectRank, invalid } from '../validate';
-import { makeSplatFilter, type SplatFilter, splatFilterMessages } from './splatFilter';
+import { makeSplatFilter, type SplatFilter, splatFilterMessages } from './splat-filter';
 
 /** A bilateral grid: a splat filter with 2^D corners per pixel. */
 export type BilateralGrid = SplatFilter;

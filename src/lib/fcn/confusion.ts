@@ -3,7 +3,7 @@
  * of a whole label map.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { intInRange, invalid } from './validate';
+import { intInRange, invalid } from '../validate';
 
 /**
  * `confusion[t][p]` = number of pixels with truth t predicted as p, from label maps `pred`,

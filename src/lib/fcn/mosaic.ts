@@ -2,7 +2,7 @@
  * Lays out every channel of a feature map as one image, so a whole layer draws in one pass.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { intInRange, invalid } from './validate';
+import { intInRange, invalid } from '../validate';
 
 export interface MosaicOptions {
   /** Tiles per row (default: ceil(sqrt(C))). */

@@ -4,7 +4,7 @@
  * checkerboard pattern of Odena, Dumoulin & Olah, "Deconvolution and Checkerboard Artifacts"
  * (Distill, 2016). Pure numbers, no tensors.
  */
-import { intInRange } from './validate';
+import { intInRange } from '../validate';
 
 function overlap1d(kernelSize: number, stride: number, size: number, padding: number): number[] {
   const outSize = (size - 1) * stride + kernelSize - 2 * padding;

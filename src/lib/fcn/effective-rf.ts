@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { fcnForward, type FcnVariant } from './fcn';
 import type { FcnWeights } from './weights';
 import { fcnLayers } from './network';
-import { expectRank, intInRange, invalid } from './validate';
+import { expectRank, intInRange, invalid } from '../validate';
 
 export interface EffectiveFieldOptions {
   /** A layer name of `fcnLayers` (conv1_1 ... pool5, fc6, fc7, score_fr, fuse_pool3, ...). */

@@ -7,7 +7,7 @@
  * axis (`[fy, fx]` for images).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { intInRange, invalid } from './validate';
+import { intInRange, invalid } from '../validate';
 
 /** One factor for every spatial axis, or one per spatial axis (`[fy, fx]` for images). */
 export type UpsampleFactor = number | readonly number[];

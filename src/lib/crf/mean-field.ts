@@ -19,13 +19,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { invalid, oneOf } from '../validate';
-import { buildBilateralGrid } from './bilateralGrid';
+import { buildBilateralGrid } from './bilateral-grid';
 import { buildPermutohedralLattice } from './permutohedral';
-import { type SplatFilter, splatFilterMessages } from './splatFilter';
-import { exactGaussianKernel, exactGaussianMessages, MAX_EXACT_KERNEL_PIXELS } from './exactFilter';
+import { type SplatFilter, splatFilterMessages } from './splat-filter';
+import {
+  exactGaussianKernel,
+  exactGaussianMessages,
+  MAX_EXACT_KERNEL_PIXELS,
+} from './exact-filter';
 import { appearanceFeatures, checkImage } from './features';
 import { type CrfParams, resolveCrfParams } from './params';
-import { exactSpatialGaussianMessages, separableGaussianMessages } from './separableGaussian';
+import { exactSpatialGaussianMessages, separableGaussianMessages } from './separable-gaussian';
 import { MIN_KERNEL_TOTAL } from './mean-field-cpu';
 
 /**

@@ -5,8 +5,8 @@
  * cross to and from a worker); every tensor it makes is freed before it returns or throws.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { FCN_CLASSES } from './classes';
-import { confusionTensor } from './confusion';
+import { FCN_CLASSES } from '../fcn/classes';
+import { confusionTensor } from '../fcn/confusion';
 import {
   CpuMeanField,
   prepareCpuKernels,
@@ -14,7 +14,7 @@ import {
   type CpuCrfKernels,
   type CrfMethod,
   type CrfParams,
-} from './crf/index';
+} from './index';
 import {
   candidateLabels,
   downscaleForCrf,
@@ -22,14 +22,14 @@ import {
   labelMapFrom,
   meanFieldFigure,
 } from './crf-figure';
-import { fcnFigure } from './fcn-figure';
-import { segmentationScores } from './metrics';
-import { intInRange, oneOf } from './validate';
-import type { FcnWeights } from './weights';
+import { fcnFigure } from '../fcn/fcn-figure';
+import { segmentationScores } from '../fcn/metrics';
+import { intInRange, oneOf } from '../validate';
+import type { FcnWeights } from '../fcn/weights';
 
 /**
  * 'typed-array': crf/mean-field-cpu.ts over Float32Arrays, for CPUs (the CPU and WASM backends,
- * or WebGL on a software renderer); 'tfjs': crf/meanField.ts as tfjs ops, for a GPU.
+ * or WebGL on a software renderer); 'tfjs': crf/mean-field.ts as tfjs ops, for a GPU.
  */
 export type CrfPath = 'typed-array' | 'tfjs';
 

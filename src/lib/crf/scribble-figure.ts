@@ -11,10 +11,10 @@ import {
   strokesToLabelMap,
   type CrfParams,
   type ScribbleDab,
-} from './crf/index';
+} from './index';
 import { cpuFigureTensors, cpuProblemData, meanFieldFigure } from './crf-figure';
 import { yieldToEventLoop, type CrfPath, type CrfRunOptions } from './crf-scene';
-import { intInRange, oneOf } from './validate';
+import { intInRange, oneOf } from '../validate';
 
 export interface ScribbleFigure extends tf.TensorContainerObject {
   /** `[H, W, labels]` marginals after the last iteration. */

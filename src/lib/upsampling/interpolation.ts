@@ -10,7 +10,7 @@
  * every other multiple of L), so they only differ in what they put between them.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { intInRange, invalid, oneOf } from './validate';
+import { intInRange, invalid, oneOf } from '../validate';
 import { zeroInsert } from './upsampling';
 
 export const INTERPOLATION_KINDS = ['zeros', 'nearest', 'linear', 'sinc'] as const;

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { bilinearKernel } from './bilinear';
-import { intInRange, oneOf } from './validate';
+import { intInRange, oneOf } from '../validate';
 import { transposedConv2d } from './transposed-conv';
 
 export const UPSAMPLING_KERNELS = ['bilinear', 'nearest', 'random'] as const;

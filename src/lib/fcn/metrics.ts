@@ -4,7 +4,7 @@
  * frequency-weighted IU. Classes that occur in neither truth nor prediction have an undefined
  * IU (`null`) and are left out of the means, as `np.nanmean` does.
  */
-import { intInRange, invalid } from './validate';
+import { intInRange, invalid } from '../validate';
 
 /** `confusion[i][j]` = number of pixels of true class i predicted as class j. */
 export type ConfusionMatrix = number[][];

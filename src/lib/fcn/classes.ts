@@ -3,7 +3,7 @@
  * Class 0 is the background; classes 1..10 are Fashion-MNIST labels 0..9, in that order.
  */
 
-import { TABLEAU10, type Rgb } from './palettes';
+import { TABLEAU10, type Rgb } from '../palettes';
 
 /** Class names indexed by class id (0 = background). */
 export const FCN_CLASSES = [

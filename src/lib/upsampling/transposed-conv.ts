@@ -7,7 +7,7 @@
  * `[kh, kw, outC, inC]` (PyTorch's `weight` is `[inC, outC, kh, kw]`: permute (2, 3, 1, 0)).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { intInRange, invalid } from './validate';
+import { intInRange, invalid } from '../validate';
 import { zeroInsert } from './upsampling';
 
 /** Options of a transposed convolution. */

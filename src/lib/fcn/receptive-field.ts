@@ -2,7 +2,7 @@
  * Receptive-field arithmetic for a stack of convolution / pooling layers along one axis
  * (Dumoulin & Visin, "A guide to convolution arithmetic for deep learning", 2016). Pure numbers.
  */
-import { intInRange } from './validate';
+import { intInRange } from '../validate';
 
 /** One layer along one axis. */
 export interface FieldLayer {

@@ -9,7 +9,7 @@
  *
  * Pure numbers (no tensors): `transposedConv2d` is the reference it is tested against.
  */
-import { intInRange, invalid } from './validate';
+import { intInRange, invalid } from '../validate';
 
 /** One product that lands on an output pixel. */
 export interface Tap {

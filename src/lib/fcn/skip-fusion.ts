@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { confusionTensor } from './confusion';
 import { disposeFcnResult, fcnForward, fixedBilinearUpsample, type FcnVariant } from './fcn';
 import { NUM_FCN_CLASSES } from './classes';
-import { invalid } from './validate';
+import { invalid } from '../validate';
 import type { FcnWeights } from './weights';
 
 /** The networks compared, coarse to fine. */

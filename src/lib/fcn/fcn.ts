@@ -8,7 +8,7 @@
  * up with pool4 / pool3 / the input exactly. (Caffe's FCN pads by 100 and crops 19/27/31.)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { invalid, numberInRange, oneOf } from './validate';
+import { invalid, numberInRange, oneOf } from '../validate';
 import { FCN_BLOCKS, type FcnWeights } from './weights';
 
 export type FcnVariant = '32s' | '16s' | '8s';

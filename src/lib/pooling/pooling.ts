@@ -7,9 +7,7 @@
  * output is `floor((H - size) / stride) + 1` rows.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { intInRange, invalid } from './validate';
-
-export { maxUnpool } from './unpooling';
+import { intInRange, invalid } from '../validate';
 
 /** Backends whose `MaxPoolWithArgmax` kernel is checked against PyTorch (tests, bench:ops). */
 const TRUSTED_ARGMAX = ['cpu', 'webgl'];

@@ -3,9 +3,10 @@
  * without switches would put it, and how much a shift changes a pooled map.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { maxPoolWithSwitches, maxUnpool } from './pooling';
-import { intInRange, invalid } from './validate';
-import { nearestUpsample } from './upsampling';
+import { maxPoolWithSwitches } from './pooling';
+import { maxUnpool } from './unpooling';
+import { intInRange, invalid } from '../validate';
+import { nearestUpsample } from '../upsampling/upsampling';
 
 /**
  * Each window's switch as its offset inside the window, `dy * size + dx` in 0..size²-1,

@@ -7,7 +7,7 @@
  * (`|sum_n x[n] e^{-2 pi i k n / N}|`, PyTorch's default `norm='backward'`).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { invalid } from './validate';
+import { invalid } from '../validate';
 import { realDft1d, realDft2d } from './dft';
 
 /**

@@ -11,8 +11,8 @@ import {
   type CpuMeanField,
   type MeanFieldOptions,
   type MeanFieldTrace,
-} from './crf/index';
-import { expectRank, intInRange, invalid } from './validate';
+} from './index';
+import { expectRank, intInRange, invalid } from '../validate';
 
 export interface MeanFieldFigure {
   /** `[H, W, L]` marginals after the last iteration. */

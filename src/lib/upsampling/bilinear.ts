@@ -7,7 +7,7 @@
  * (even k), weight `w(i, j) = (1 - |i - c| / g) (1 - |j - c| / g)`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { intInRange } from './validate';
+import { intInRange } from '../validate';
 import { transposedConv2d } from './transposed-conv';
 
 /** Side of the bilinear filter for an integer upsampling factor: `2f - f % 2`. */

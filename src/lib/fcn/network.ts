@@ -6,7 +6,7 @@
 import { FCN_BLOCKS, FCN_WEIGHT_SHAPES } from './weights';
 import { FCN_OUTPUT_STRIDE, type FcnVariant } from './fcn';
 import { NUM_FCN_CLASSES } from './classes';
-import { intInRange, invalid } from './validate';
+import { intInRange, invalid } from '../validate';
 
 /**
  * What a layer computes: a 3x3 / 1x1 convolution (+relu), a 2x2/2 max-pool, a 1x1 class-score

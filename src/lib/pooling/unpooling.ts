@@ -3,8 +3,8 @@
  * position its switch records, every other position is zero. Shapes as in pooling.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { intInRange, invalid } from './validate';
-import { zeroInsert } from './upsampling';
+import { intInRange, invalid } from '../validate';
+import { zeroInsert } from '../upsampling/upsampling';
 import type { PoolOptions } from './pooling';
 
 /**

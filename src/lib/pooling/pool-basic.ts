@@ -3,7 +3,7 @@
  * switch-recording variant lives in pooling.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { intInRange, invalid } from './validate';
+import { intInRange, invalid } from '../validate';
 
 /**
  * Max-pools `[H, W, C]` with a `size`x`size` window and stride `stride` (default `size`),

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeFcnResult, fcnForward, fixedBilinearUpsample } from './fcn';
 import type { FcnWeights } from './weights';
-import { expectRank } from './validate';
+import { expectRank } from '../validate';
 
 export interface LayerMaps extends tf.TensorContainerObject {
   /**
