@@ -90,6 +90,8 @@ interface CrfResult extends tf.TensorContainerObject {
   path: CrfPath;
   /** Message passes the typed-array run has made in all (NaN on the tfjs path). */
   passes: number;
+  /** Lattices the typed-array path has built since the element started (NaN on tfjs). */
+  latticeBuilds: number;
 }
 
 /**
@@ -233,18 +235,25 @@ export class PwCrfScene extends LitElement {
         ] as const)
       : undefined;
   }
-  /** The typed-array path's prepared problem, kept while only the iteration count changes. */
+  /**
+   * The typed-array path's prepared problem: the lattice (kept while θα, θβ and the method
+   * stay), the kernels (also θγ) and the run with its kept states (also w1, w2), so an
+   * iteration-count change only steps or recalls, and a θγ, w1 or w2 change reuses the lattice.
+   */
   private cpu:
     | {
         unaries: Unaries;
         side: number;
         data: CpuProblemData;
         kernels: CpuCrfKernels;
+        latticeKey: string;
         kernelKey: string;
         run: CpuMeanField;
         runKey: string;
       }
     | undefined;
+  /** Lattices built by `cpuRun` so far (a test reads it: θγ, w1, w2 must not rebuild). */
+  private latticeBuilds = 0;
 
   /** Reads back, builds or reuses the typed-array problem and goes to `iterations`. */
   private async cpuRun(
@@ -255,17 +264,25 @@ export class PwCrfScene extends LitElement {
     method: CrfMethod,
   ): Promise<CpuMeanField> {
     const side = image.shape[0];
-    const kernelKey = `${method} ${params.thetaAlpha} ${params.thetaBeta} ${params.thetaGamma}`;
+    const latticeKey = `${method} ${params.thetaAlpha} ${params.thetaBeta}`;
+    const kernelKey = `${latticeKey} ${params.thetaGamma}`;
     const runKey = `${kernelKey} ${params.w1} ${params.w2}`;
     let c = this.cpu;
     if (!c || c.unaries !== u || c.side !== side) {
       const unary = unaryFromLogits(kept);
       const data = await cpuProblemData(image, unary).finally(() => unary.dispose());
       const kernels = prepareCpuKernels(data.rgb, side, side, params, true, method);
+      this.latticeBuilds++;
       const run = new CpuMeanField(kernels, data.unary, data.labels, params, true);
-      c = { unaries: u, side, data, kernels, kernelKey, run, runKey };
-    } else if (c.kernelKey !== kernelKey) {
+      c = { unaries: u, side, data, kernels, latticeKey, kernelKey, run, runKey };
+    } else if (c.latticeKey !== latticeKey) {
       const kernels = prepareCpuKernels(c.data.rgb, side, side, params, true, method);
+      this.latticeBuilds++;
+      const run = new CpuMeanField(kernels, c.data.unary, c.data.labels, params, true);
+      c = { ...c, kernels, latticeKey, kernelKey, run, runKey };
+    } else if (c.kernelKey !== kernelKey) {
+      // θγ only: the same lattice, a new smoothness kernel.
+      const kernels = c.kernels.withThetaGamma(params.thetaGamma);
       const run = new CpuMeanField(kernels, c.data.unary, c.data.labels, params, true);
       c = { ...c, kernels, kernelKey, run, runKey };
     } else if (c.runKey !== runKey) {
@@ -308,11 +325,13 @@ export class PwCrfScene extends LitElement {
         let fig: { q: tf.Tensor3D; travel: tf.Tensor2D; settled: tf.Tensor2D };
         let trace: TracePoint[];
         let passes = NaN;
+        let latticeBuilds = NaN;
         if (path === 'typed-array') {
           const run = await this.cpuRun(u, small.image, kept, scaled, method);
           fig = cpuFigureTensors(run);
           trace = run.trace.map((t) => ({ ...t }));
           passes = run.messagePasses;
+          latticeBuilds = this.latticeBuilds;
         } else {
           const unary = unaryFromLogits(kept);
           try {
@@ -352,6 +371,7 @@ export class PwCrfScene extends LitElement {
           side,
           path,
           passes,
+          latticeBuilds,
         };
         return result;
       } catch (error) {
@@ -383,10 +403,11 @@ export class PwCrfScene extends LitElement {
     const r = this.crf.value;
     if (this.crf.status === 'complete' && r && r !== this.announced) {
       this.announced = r;
-      // For tests and the curious: which path ran, and its message passes so far (one per
-      // iteration, plus one for iteration 0, on the typed-array path).
+      // For tests and the curious: which path ran, its message passes so far (one per
+      // iteration, plus one for iteration 0, on the typed-array path) and lattices built.
       this.dataset['crfPath'] = r.path;
       this.dataset['messagePasses'] = String(r.passes);
+      this.dataset['latticeBuilds'] = String(r.latticeBuilds);
       this.dataset['meanIuBefore'] = String(r.before);
       this.dataset['meanIuAfter'] = String(r.after);
       this.dispatchEvent(
