@@ -28,21 +28,19 @@ export const LATTICE_TAPS: readonly number[] = [0.5, 1, 0.5];
 
 /**
  * Vertex ids of integer keys (exact in a double, below 2^53) in insertion order: open
- * addressing with linear probing over typed arrays, no per-key allocation.
+ * addressing with linear probing over typed arrays, no per-key allocation. The table doubles
+ * when half full, so it stays about as small as the vertices it holds (and in cache).
  */
 class KeyTable {
   size = 0;
-  private readonly keys: Float64Array;
-  private readonly ids: Int32Array;
-  private readonly mask: number;
+  private keys: Float64Array;
+  private ids: Int32Array;
+  private mask: number;
 
-  /** @param capacity most keys it will hold. */
-  constructor(capacity: number) {
-    let slots = 16;
-    while (slots < 2 * capacity) slots *= 2;
-    this.keys = new Float64Array(slots);
-    this.ids = new Int32Array(slots).fill(-1);
-    this.mask = slots - 1;
+  constructor() {
+    this.keys = new Float64Array(1 << 12);
+    this.ids = new Int32Array(1 << 12).fill(-1);
+    this.mask = (1 << 12) - 1;
   }
 
   private slot(key: number): number {
@@ -54,6 +52,7 @@ class KeyTable {
 
   /** The key's id, a new one (the current size) if it is not there yet. */
   insert(key: number): number {
+    if (2 * (this.size + 1) > this.ids.length) this.grow();
     const { keys, ids, mask } = this;
     let at = this.slot(key);
     for (;;) {
@@ -77,6 +76,23 @@ class KeyTable {
       if (id < 0) return missing;
       if (keys[at] === key) return id;
       at = (at + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    const { keys, ids } = this;
+    const slots = 2 * ids.length;
+    this.keys = new Float64Array(slots);
+    this.ids = new Int32Array(slots).fill(-1);
+    this.mask = slots - 1;
+    for (let at = 0; at < ids.length; at++) {
+      const id = ids[at] as number;
+      if (id < 0) continue;
+      const key = keys[at] as number;
+      let to = this.slot(key);
+      while ((this.ids[to] as number) >= 0) to = (to + 1) & this.mask;
+      this.keys[to] = key;
+      this.ids[to] = id;
     }
   }
 }
@@ -201,7 +217,7 @@ export function buildLatticePlan(f: ArrayLike<number>, n: number, d: number): La
   }
   let origin = 0;
   for (let j = 0; j < d; j++) origin += (d1 - (low[j] ?? 0)) * (place[j] as number);
-  const table = new KeyTable(n * d1);
+  const table = new KeyTable();
   const vertexKey = new Float64Array(Math.min(n * d1, MAX_LATTICE_VERTICES));
   const vertex = new Int32Array(n * d1);
   for (let e = 0; e < n * d1; e++) {
