@@ -117,7 +117,7 @@ function printTable({ source, renderer, tfjs, rows, agreement, wallSeconds }) {
     console.log(
       a.backend === 'none'
         ? `typed-array: label agreement with exact (CPU backend) at 64x64: ${pct(a.typedArrayVsExactLabelAgreement64)}`
-        : `${a.backend}: label agreement with exact at 64x64: lattice ${pct(a.latticeVsExactLabelAgreement64)}, grid ${pct(a.gridVsExactLabelAgreement64)}`,
+        : `${a.backend}: label agreement with its exact path at 64x64: lattice ${pct(a.latticeVsExactLabelAgreement64)}, grid ${pct(a.gridVsExactLabelAgreement64)}; with the CPU backend's exact path: lattice ${pct(a.latticeVsCpuExactLabelAgreement64)}, exact ${pct(a.exactVsCpuExactLabelAgreement64)}`,
     );
   }
   console.log(`wall time in the page: ${wallSeconds.toFixed(0)} s`);
