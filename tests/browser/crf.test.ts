@@ -135,7 +135,7 @@ describe('CRF page, headless Chromium without a GPU', () => {
     }
     // Target 250 ms on an idle machine; the bounds leave room for a loaded CI runner.
     expect(mid(w1Times)).toBeLessThan(1500);
-    expect(mid(betaTimes)).toBeLessThan(3000);
+    expect(mid(betaTimes)).toBeLessThan(6000);
     expect(consoleErrors).toEqual([]);
     await context.close();
   }, 400_000);
