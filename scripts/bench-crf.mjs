@@ -1,10 +1,10 @@
 // `npm run bench:crf` (after scripts/bench-crf-node.ts, the same in Node): times dense-CRF mean
-// field (10 iterations, 11 labels) in headless Chromium: the tfjs path on the WebGL
-// (SwiftShader here) and CPU backends and the typed-array path, on
-// public/images/photos/chelsea.jpg with a noisy stand-in unary. Prints a table and
-// writes bench-output/crf.json. A benchmark, not a test: it asserts nothing.
+// field (10 iterations, the tuned setting) in headless Chromium without a GPU: the tfjs path on
+// the WebGL (SwiftShader here), WASM and CPU backends (BENCH_BACKENDS=webgl,wasm,cpu) and the
+// typed-array path, on public/images/photos/chelsea.jpg with a noisy stand-in unary. Prints a
+// table and writes bench-output/crf.json. A benchmark, not a test: it asserts nothing.
 import { build } from 'esbuild';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { launchChromium } from './lib/chromium.mjs';
@@ -15,6 +15,8 @@ const PHOTO = join(ROOT, 'public/images/photos/chelsea.jpg');
 // Timed runs (up to 5) while a configuration has used less than this many ms; a configuration
 // whose first (shader-compiling) run alone takes longer is reported from that run, as cold.
 const BUDGET_MS = Number(process.env.BENCH_BUDGET_MS ?? 8000);
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'webgl,wasm,cpu').split(',');
+const WASM_DIR = join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 
 const dir = await mkdtemp(join(tmpdir(), 'bench-crf-'));
 try {
@@ -28,6 +30,9 @@ try {
     logLevel: 'warning',
   });
   await copyFile(PHOTO, join(dir, 'photo.jpg'));
+  for (const f of await readdir(WASM_DIR)) {
+    if (f.endsWith('.wasm')) await copyFile(join(WASM_DIR, f), join(dir, f));
+  }
   await writeFile(
     join(dir, 'index.html'),
     '<!doctype html><meta charset="utf-8"><title>crf bench</title><script type="module" src="crf.js"></script>',
@@ -42,12 +47,12 @@ try {
     await page.waitForFunction(() => typeof window.runCrfBench === 'function');
     const started = Date.now();
     const result = await page.evaluate(
-      ([url, budget]) => window.runCrfBench(url, budget),
-      ['photo.jpg', BUDGET_MS],
+      ([url, budget, backends]) => window.runCrfBench(url, budget, backends),
+      ['photo.jpg', BUDGET_MS, BACKENDS],
     );
-    result.source = 'public/images/photos/chelsea.jpg (centre crop), noisy 11-label unary';
+    result.source = 'public/images/photos/chelsea.jpg (centre crop), noisy unary, tuned setting';
     result.wallSeconds = (Date.now() - started) / 1000;
-    for (const backend of ['webgl', 'cpu']) {
+    for (const backend of BACKENDS) {
       const at = (size, method) =>
         result.rows.find((r) => r.backend === backend && r.size === size && r.method === method);
       const exact = at(64, 'exact');
@@ -74,11 +79,12 @@ try {
 
 function printTable({ source, renderer, tfjs, rows, agreement, wallSeconds }) {
   console.log(`input: ${source}; tfjs ${tfjs}; WebGL renderer: ${renderer}`);
-  console.log('ms per inference = prepare (features, grid or kernel matrix) + 10 steps, each');
+  console.log('ms per inference = prepare (features, lattice or kernel matrix) + 10 steps, each');
   console.log('step reading back its energy and label changes; median over timed runs\n');
   const header = [
     'backend',
     'size',
+    'labels',
     'method',
     'vertices',
     'prepare ms',
@@ -91,8 +97,9 @@ function printTable({ source, renderer, tfjs, rows, agreement, wallSeconds }) {
   const lines = rows.map((r) => [
     r.backend,
     `${r.size}x${r.size}`,
+    String(r.labelCount),
     r.method,
-    r.method === 'exact' ? '' : String(r.gridVertices),
+    r.method === 'exact' || r.method === 'typed-array' ? '' : String(r.gridVertices),
     r.prepareMs.toFixed(0),
     r.iterateMs.toFixed(0),
     r.medianMs.toFixed(0),
@@ -105,9 +112,12 @@ function printTable({ source, renderer, tfjs, rows, agreement, wallSeconds }) {
   console.log(fmt(header));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const l of lines) console.log(fmt(l));
+  const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : 'n/a');
   for (const a of agreement) {
     console.log(
-      `${a.backend}: label agreement with exact at 64x64: lattice ${(100 * a.latticeVsExactLabelAgreement64).toFixed(2)}%, grid ${(100 * a.gridVsExactLabelAgreement64).toFixed(2)}%, typed-array ${(100 * a.typedArrayVsExactLabelAgreement64).toFixed(2)}%`,
+      a.backend === 'none'
+        ? `typed-array: label agreement with exact (CPU backend) at 64x64: ${pct(a.typedArrayVsExactLabelAgreement64)}`
+        : `${a.backend}: label agreement with its exact path at 64x64: lattice ${pct(a.latticeVsExactLabelAgreement64)}, grid ${pct(a.gridVsExactLabelAgreement64)}; with the CPU backend's exact path: lattice ${pct(a.latticeVsCpuExactLabelAgreement64)}, exact ${pct(a.exactVsCpuExactLabelAgreement64)}`,
     );
   }
   console.log(`wall time in the page: ${wallSeconds.toFixed(0)} s`);

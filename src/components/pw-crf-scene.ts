@@ -53,6 +53,8 @@ interface CrfResult extends tf.TensorContainerObject {
   path: CrfPath;
   /** Message passes the typed-array run has made in all (NaN on the tfjs path). */
   passes: number;
+  /** Lattices the typed-array path has built since the element started (NaN on tfjs). */
+  latticeBuilds: number;
 }
 
 /** The setting presets: the page's default (tuned on validation scenes) and densecrf's. */
@@ -207,6 +209,7 @@ export class PwCrfScene extends LitElement {
         side,
         path: r.path,
         passes: r.passes,
+        latticeBuilds: r.latticeBuilds,
       };
     },
   });
@@ -233,10 +236,11 @@ export class PwCrfScene extends LitElement {
     const r = this.crf.value;
     if (this.crf.status === 'complete' && r && r !== this.announced) {
       this.announced = r;
-      // For tests and the curious: which path ran, and its message passes so far (one per
-      // iteration, plus one for iteration 0, on the typed-array path).
+      // For tests and the curious: which path ran, its message passes so far (one per
+      // iteration, plus one for iteration 0, on the typed-array path) and lattices built.
       this.dataset['crfPath'] = r.path;
       this.dataset['messagePasses'] = String(r.passes);
+      this.dataset['latticeBuilds'] = String(r.latticeBuilds);
       this.dataset['meanIuBefore'] = String(r.before);
       this.dataset['meanIuAfter'] = String(r.after);
       emit(this, 'pw-computed', { ms: this.crf.lastMs, before: r.before, after: r.after });

@@ -196,6 +196,27 @@ describe('stepping', () => {
   });
 });
 
+describe('kernel reuse', () => {
+  it('withThetaGamma keeps the lattice and equals a fresh preparation with that thetaGamma', () => {
+    const { rgb, unary } = randomProblem(20, 24, 4, 8);
+    const params = resolveCrfParams({ w1: 8, thetaAlpha: 10, thetaBeta: 30, iterations: 4 });
+    const kernels = prepareCpuKernels(rgb, 20, 24, params);
+    const swapped = kernels.withThetaGamma(1.5);
+    const fresh = prepareCpuKernels(rgb, 20, 24, { ...params, thetaGamma: 1.5 });
+    expect([swapped.thetaGamma, swapped.thetaAlpha, swapped.thetaBeta]).toEqual([1.5, 10, 30]);
+    expect(swapped.latticeVertices).toBe(kernels.latticeVertices);
+    const a = new CpuMeanField(swapped, unary, 4, params);
+    const b = new CpuMeanField(fresh, unary, 4, params);
+    const c = new CpuMeanField(kernels, unary, 4, params);
+    [a, b, c].forEach((run) => run.goTo(4));
+    expect(Array.from(a.q)).toEqual(Array.from(b.q));
+    // thetaGamma matters: the original kernels give another result.
+    expect(maxDiff(a.q, c.q)).toBeGreaterThan(1e-4);
+    expect(() => kernels.withThetaGamma(0)).toThrow('invalid thetaGamma: 0');
+    expect(() => kernels.withThetaGamma(Number.NaN)).toThrow('invalid thetaGamma: NaN');
+  });
+});
+
 describe('refusals', () => {
   const rgb = new Float32Array(4 * 4 * 3);
   const unary = new Float32Array(4 * 4 * 2);

@@ -73,6 +73,8 @@ export interface CrfSceneResult {
   readonly path: CrfPath;
   /** Message passes the typed-array run has made in all (NaN on the tfjs path). */
   readonly passes: number;
+  /** Lattices this scene's typed-array path has built so far (NaN on the tfjs path). */
+  readonly latticeBuilds: number;
 }
 
 /**
@@ -163,11 +165,15 @@ export class CrfScene {
         unary: Float32Array;
         labels: number;
         kernels: CpuCrfKernels;
+        latticeKey: string;
         kernelKey: string;
         run: CpuMeanField;
         runKey: string;
       }
     | undefined;
+
+  /** Lattices built so far (θγ, w1 and w2 reuse the lattice; a test reads it). */
+  private latticeBuilds = 0;
 
   constructor(readonly data: CrfSceneData) {}
 
@@ -189,7 +195,8 @@ export class CrfScene {
   /** The typed-array run for these settings: reused, re-weighted or rebuilt. */
   private async cpuRun(level: Level, params: CrfParams, method: CrfMethod): Promise<CpuMeanField> {
     const { side } = level;
-    const kernelKey = `${method} ${side} ${params.thetaAlpha} ${params.thetaBeta} ${params.thetaGamma}`;
+    const latticeKey = `${method} ${side} ${params.thetaAlpha} ${params.thetaBeta}`;
+    const kernelKey = `${latticeKey} ${params.thetaGamma}`;
     const runKey = `${kernelKey} ${params.w1} ${params.w2}`;
     let c = this.cpu;
     if (!c || c.side !== side) {
@@ -199,6 +206,7 @@ export class CrfScene {
       );
       const labels = level.kept.shape[2];
       const kernels = prepareCpuKernels(rgb, side, side, params, true, method);
+      this.latticeBuilds++;
       const run = new CpuMeanField(kernels, unary, labels, params, true);
       c = {
         side,
@@ -206,12 +214,19 @@ export class CrfScene {
         unary: Float32Array.from(unary),
         labels,
         kernels,
+        latticeKey,
         kernelKey,
         run,
         runKey,
       };
-    } else if (c.kernelKey !== kernelKey) {
+    } else if (c.latticeKey !== latticeKey) {
       const kernels = prepareCpuKernels(c.rgb, side, side, params, true, method);
+      this.latticeBuilds++;
+      const run = new CpuMeanField(kernels, c.unary, c.labels, params, true);
+      c = { ...c, kernels, latticeKey, kernelKey, run, runKey };
+    } else if (c.kernelKey !== kernelKey) {
+      // θγ only: the same lattice, a new smoothness kernel.
+      const kernels = c.kernels.withThetaGamma(params.thetaGamma);
       const run = new CpuMeanField(kernels, c.unary, c.labels, params, true);
       c = { ...c, kernels, kernelKey, run, runKey };
     } else if (c.runKey !== runKey) {
@@ -252,6 +267,7 @@ export class CrfScene {
       let settled: Float32Array;
       let trace: CrfTracePoint[];
       let passes = NaN;
+      let latticeBuilds = NaN;
       if (path === 'typed-array') {
         const run = await this.cpuRun(level, scaled, method);
         // Forward one iteration at a time, looking for an abort in between; back at once
@@ -271,6 +287,7 @@ export class CrfScene {
         settled = run.settled.slice();
         trace = run.trace.map((t) => ({ ...t }));
         passes = run.messagePasses;
+        latticeBuilds = this.latticeBuilds;
       } else {
         const unary = unaryFromLogits(level.kept);
         made.push(unary);
@@ -311,6 +328,7 @@ export class CrfScene {
         agreement,
         path,
         passes,
+        latticeBuilds,
       };
     } finally {
       tf.dispose(made);

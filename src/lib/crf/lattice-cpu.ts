@@ -28,21 +28,19 @@ export const LATTICE_TAPS: readonly number[] = [0.5, 1, 0.5];
 
 /**
  * Vertex ids of integer keys (exact in a double, below 2^53) in insertion order: open
- * addressing with linear probing over typed arrays, no per-key allocation.
+ * addressing with linear probing over typed arrays, no per-key allocation. The table doubles
+ * when half full, so it stays about as small as the vertices it holds (and in cache).
  */
 class KeyTable {
   size = 0;
-  private readonly keys: Float64Array;
-  private readonly ids: Int32Array;
-  private readonly mask: number;
+  private keys: Float64Array;
+  private ids: Int32Array;
+  private mask: number;
 
-  /** @param capacity most keys it will hold. */
-  constructor(capacity: number) {
-    let slots = 16;
-    while (slots < 2 * capacity) slots *= 2;
-    this.keys = new Float64Array(slots);
-    this.ids = new Int32Array(slots).fill(-1);
-    this.mask = slots - 1;
+  constructor() {
+    this.keys = new Float64Array(1 << 12);
+    this.ids = new Int32Array(1 << 12).fill(-1);
+    this.mask = (1 << 12) - 1;
   }
 
   private slot(key: number): number {
@@ -54,6 +52,7 @@ class KeyTable {
 
   /** The key's id, a new one (the current size) if it is not there yet. */
   insert(key: number): number {
+    if (2 * (this.size + 1) > this.ids.length) this.grow();
     const { keys, ids, mask } = this;
     let at = this.slot(key);
     for (;;) {
@@ -77,6 +76,23 @@ class KeyTable {
       if (id < 0) return missing;
       if (keys[at] === key) return id;
       at = (at + 1) & mask;
+    }
+  }
+
+  private grow(): void {
+    const { keys, ids } = this;
+    const slots = 2 * ids.length;
+    this.keys = new Float64Array(slots);
+    this.ids = new Int32Array(slots).fill(-1);
+    this.mask = slots - 1;
+    for (let at = 0; at < ids.length; at++) {
+      const id = ids[at] as number;
+      if (id < 0) continue;
+      const key = keys[at] as number;
+      let to = this.slot(key);
+      while ((this.ids[to] as number) >= 0) to = (to + 1) & this.mask;
+      this.keys[to] = key;
+      this.ids[to] = id;
     }
   }
 }
@@ -201,7 +217,7 @@ export function buildLatticePlan(f: ArrayLike<number>, n: number, d: number): La
   }
   let origin = 0;
   for (let j = 0; j < d; j++) origin += (d1 - (low[j] ?? 0)) * (place[j] as number);
-  const table = new KeyTable(n * d1);
+  const table = new KeyTable();
   const vertexKey = new Float64Array(Math.min(n * d1, MAX_LATTICE_VERTICES));
   const vertex = new Int32Array(n * d1);
   for (let e = 0; e < n * d1; e++) {
@@ -259,7 +275,8 @@ export function buildLatticePlan(f: ArrayLike<number>, n: number, d: number): La
  * since the D + 1 axis vectors sum to zero, the blur reaches v_r' from v_r along exactly two
  * step patterns (one step +1 on those axes, or -1 on all the others; for r' = r: no step,
  * all +1 or all -1). Each pattern is followed through the neighbour table in the blur's axis
- * order, so a path through an unoccupied vertex counts nothing, as in the blur itself.
+ * order, so a path through an unoccupied vertex counts nothing, as in the blur itself. The
+ * two loops back to the same vertex depend on the vertex alone and are found once per vertex.
  */
 function selfResponse(
   n: number,
@@ -271,45 +288,60 @@ function selfResponse(
   ranks: Int8Array,
 ): Float32Array {
   const d = d1 - 1;
-  const self = new Float32Array(n);
-  const steps = new Int8Array(d1);
-  // Follows one step pattern (steps[a] + shift per axis, in -1..1) from u; returns the taps'
-  // product if it ends at v through occupied vertices, else 0.
-  const follow = (u: number, v: number, shift: number): number => {
-    let x = u;
-    let w = 1;
-    for (let a = 0; a < d1; a++) {
-      const s = (steps[a] ?? 0) + shift;
-      if (s < -1 || s > 1) return 0;
-      if (s !== 0) {
-        x = neighbours[(a * m + x) * 3 + 1 + s] ?? m;
-        if (x === m) return 0;
-        w *= 0.5;
-      }
+  // Per axis, each vertex's neighbour at -1 and at +1 (m: none; the row m stays m).
+  const down = new Int32Array(d1 * (m + 1)).fill(m);
+  const up = new Int32Array(d1 * (m + 1)).fill(m);
+  for (let a = 0; a < d1; a++) {
+    for (let v = 0; v < m; v++) {
+      down[a * (m + 1) + v] = neighbours[(a * m + v) * 3] as number;
+      up[a * (m + 1) + v] = neighbours[(a * m + v) * 3 + 2] as number;
     }
-    return x === v ? w : 0;
-  };
+  }
+  const stride = m + 1;
+  // B(u -> u) = 1 + (all +1) + (all -1): the loops around u through occupied vertices.
+  const loop = new Float64Array(m);
+  const last = 0.5 ** d1;
+  for (let u = 0; u < m; u++) {
+    let x = u;
+    for (let a = 0; a < d1; a++) x = up[a * stride + x] as number;
+    let y = u;
+    for (let a = 0; a < d1; a++) y = down[a * stride + y] as number;
+    loop[u] = 1 + (x === u ? last : 0) + (y === u ? last : 0);
+  }
+  const self = new Float32Array(n);
   for (let i = 0; i < n; i++) {
+    const base = i * d1;
     let total = 0;
     for (let r = 0; r < d1; r++) {
-      const wr = weight[i * d1 + r] ?? 0;
+      const wr = weight[base + r] as number;
       if (wr === 0) continue;
-      const u = vertex[i * d1 + r] ?? 0;
+      const u = vertex[base + r] as number;
+      total += wr * wr * (loop[u] as number);
       for (let r2 = 0; r2 < d1; r2++) {
-        const wr2 = weight[i * d1 + r2] ?? 0;
-        if (wr2 === 0) continue;
-        const v = vertex[i * d1 + r2] ?? 0;
-        const sign = r2 >= r ? 1 : -1;
+        const wr2 = weight[base + r2] as number;
+        if (r2 === r || wr2 === 0) continue;
+        const v = vertex[base + r2] as number;
+        // Axes whose rank lies in (lo, hi] step `toward` v; the others step the other way.
         const lo = d - Math.max(r, r2);
         const hi = d - Math.min(r, r2);
+        const toward = r2 > r ? up : down;
+        const away = r2 > r ? down : up;
+        let x = u;
+        let y = u;
+        let wx = 1;
+        let wy = 1;
         for (let a = 0; a < d1; a++) {
-          const k = ranks[i * d1 + a] ?? 0;
-          steps[a] = k > lo && k <= hi ? sign : 0;
+          const k = ranks[base + a] as number;
+          if (k > lo && k <= hi) {
+            x = toward[a * stride + x] as number;
+            wx *= 0.5;
+          } else {
+            y = away[a * stride + y] as number;
+            wy *= 0.5;
+          }
         }
-        let b = follow(u, v, 0);
-        if (r2 === r) b += follow(u, v, 1) + follow(u, v, -1);
-        else b += follow(u, v, -sign);
-        total += wr * wr2 * b;
+        // A missing vertex leads to m and stays there, so it never reaches v.
+        total += wr * wr2 * ((x === v ? wx : 0) + (y === v ? wy : 0));
       }
     }
     self[i] = total;
@@ -346,19 +378,41 @@ function calibrateGain(f: ArrayLike<number>, n: number, d: number, raw: LatticeP
 
 /**
  * Splat / blur / slice over Float32Arrays for `channels` values per pixel at once, with its
- * working buffers allocated once: `messages` allocates nothing.
+ * working buffers and its index tables (premultiplied by `channels`) made once: `messages`
+ * allocates nothing, and every loop runs over the channels innermost.
  */
 export class LatticeFilter {
   private readonly a: Float32Array;
   private readonly b: Float32Array;
+  /** `[N * K]` each (pixel, corner)'s vertex times C. */
+  private readonly at: Int32Array;
+  /** `[N * K]` each (pixel, corner)'s barycentric weight times the gain (for the slice). */
+  private readonly sliceWeight: Float32Array;
+  /** `[K * M]` per axis, each vertex's neighbour at -1 and +1 times C (M C: the zero row). */
+  private readonly lo: Int32Array;
+  private readonly hi: Int32Array;
 
   constructor(
     readonly plan: LatticePlan,
     readonly channels: number,
   ) {
+    const { numVertices: m, cornersPerPixel: k, vertex, weight, neighbours, gain } = plan;
+    const c = channels;
     // One spare zero row (index M) stands for every missing neighbour.
-    this.a = new Float32Array((plan.numVertices + 1) * channels);
-    this.b = new Float32Array((plan.numVertices + 1) * channels);
+    this.a = new Float32Array((m + 1) * c);
+    this.b = new Float32Array((m + 1) * c);
+    this.at = new Int32Array(vertex.length);
+    this.sliceWeight = new Float32Array(weight.length);
+    for (let e = 0; e < vertex.length; e++) {
+      this.at[e] = (vertex[e] as number) * c;
+      this.sliceWeight[e] = (weight[e] as number) * gain;
+    }
+    this.lo = new Int32Array(k * m);
+    this.hi = new Int32Array(k * m);
+    for (let e = 0; e < k * m; e++) {
+      this.lo[e] = (neighbours[e * 3] as number) * c;
+      this.hi[e] = (neighbours[e * 3 + 2] as number) * c;
+    }
   }
 
   /**
@@ -368,43 +422,45 @@ export class LatticeFilter {
    * @param out `[N * C]`, overwritten.
    */
   messages(values: Float32Array, out: Float32Array): void {
-    const { numPixels: n, numVertices: m, cornersPerPixel: k, vertex, weight } = this.plan;
-    const { neighbours, gain, self } = this.plan;
+    const { numPixels: n, numVertices: m, cornersPerPixel: k, weight, self } = this.plan;
+    const { at, sliceWeight, lo, hi } = this;
     const c = this.channels;
     let src = this.a;
     let dst = this.b;
     src.fill(0);
-    for (let i = 0; i < n; i++) {
+    // Splat: each pixel's values onto its simplex's corners.
+    for (let i = 0, e = 0; i < n; i++) {
       const vi = i * c;
-      for (let r = 0; r < k; r++) {
-        const w = weight[i * k + r] as number;
-        const to = (vertex[i * k + r] as number) * c;
+      for (let r = 0; r < k; r++, e++) {
+        const w = weight[e] as number;
+        const to = at[e] as number;
         for (let l = 0; l < c; l++) {
           src[to + l] = (src[to + l] as number) + w * (values[vi + l] as number);
         }
       }
     }
-    for (let axis = 0; axis < k; axis++) {
-      const table = axis * m * 3;
-      for (let v = 0; v < m; v++) {
-        const lo = (neighbours[table + v * 3] as number) * c;
-        const hi = (neighbours[table + v * 3 + 2] as number) * c;
-        const at = v * c;
+    // Blur: [1/2, 1, 1/2] along each axis; dst's spare row stays 0 (it is never written).
+    for (let axis = 0, e = 0; axis < k; axis++) {
+      for (let v = 0, to = 0; v < m; v++, e++, to += c) {
+        const down = lo[e] as number;
+        const up = hi[e] as number;
         for (let l = 0; l < c; l++) {
-          dst[at + l] =
-            (src[at + l] as number) + 0.5 * ((src[lo + l] as number) + (src[hi + l] as number));
+          dst[to + l] =
+            (src[to + l] as number) + 0.5 * ((src[down + l] as number) + (src[up + l] as number));
         }
       }
-      // dst's spare row stays 0: it is never written.
-      [src, dst] = [dst, src];
+      const t = src;
+      src = dst;
+      dst = t;
     }
-    for (let i = 0; i < n; i++) {
+    // Slice, minus each pixel's response to its own value.
+    for (let i = 0, e = 0; i < n; i++) {
       const vi = i * c;
       const own = self[i] as number;
       for (let l = 0; l < c; l++) out[vi + l] = -own * (values[vi + l] as number);
-      for (let r = 0; r < k; r++) {
-        const w = gain * (weight[i * k + r] as number);
-        const from = (vertex[i * k + r] as number) * c;
+      for (let r = 0; r < k; r++, e++) {
+        const w = sliceWeight[e] as number;
+        const from = at[e] as number;
         for (let l = 0; l < c; l++) {
           out[vi + l] = (out[vi + l] as number) + w * (src[from + l] as number);
         }

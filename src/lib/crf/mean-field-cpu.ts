@@ -86,7 +86,11 @@ export const MIN_KERNEL_TOTAL = 1e-2;
 /** Largest image side the CPU path accepts. */
 export const MAX_CPU_SIDE = 1024;
 
-/** The kernels' part of a problem: fixed for one image and (thetaAlpha, thetaBeta, thetaGamma). */
+/**
+ * The kernels' part of a problem, fixed for one image and (thetaAlpha, thetaBeta, thetaGamma).
+ * The appearance part (the lattice, the costly bit) depends on thetaAlpha and thetaBeta only:
+ * `withThetaGamma` swaps the smoothness kernel and keeps it.
+ */
 export interface CpuCrfKernels {
   readonly height: number;
   readonly width: number;
@@ -97,8 +101,10 @@ export interface CpuCrfKernels {
   readonly method: CpuCrfMethod;
   /** Occupied lattice vertices (0 on the exact path). */
   readonly latticeVertices: number;
-  /** Builds the two filters for `channels` labels (working buffers included). */
+  /** Builds the two filters for `channels` values per pixel (working buffers included). */
   filters(channels: number): CpuFilters;
+  /** The same image and appearance kernel (the same lattice, not rebuilt) with another thetaGamma. */
+  withThetaGamma(thetaGamma: number): CpuCrfKernels;
 }
 
 interface CpuFilters {
@@ -106,10 +112,34 @@ interface CpuFilters {
   appearance(values: Float32Array, out: Float32Array): void;
   /** out = smoothness messages of values (self excluded, not normalised). */
   smoothness(values: Float32Array, out: Float32Array): void;
-  /** `[N]` 1 / each pixel's appearance kernel total (ones when not normalising). */
+  /** `[N]` 1 / each pixel's appearance kernel total (ones when not normalising; 0: none). */
   readonly appearanceScale: Float32Array;
-  /** `[N]` 1 / each pixel's smoothness kernel total (ones when not normalising). */
+  /** `[N]` 1 / each pixel's smoothness kernel total (ones when not normalising; 0: none). */
   readonly smoothnessScale: Float32Array;
+  /** `[N]` each pixel's appearance kernel total times its scale (the messages of ones). */
+  readonly appearanceTotal: Float32Array;
+  /** `[N]` the same for the smoothness kernel. */
+  readonly smoothnessTotal: Float32Array;
+}
+
+/**
+ * Scale and scaled total of a kernel from its raw per-pixel totals. A pixel with no similar
+ * neighbour (total below 1 % of one full-weight neighbour, i.e. rounding noise, since the
+ * self term is excluded) receives no message rather than noise divided by almost nothing.
+ * (densecrf keeps the self term, so its totals are >= 1.)
+ */
+function kernelScale(raw: Float32Array, normalize: boolean) {
+  const n = raw.length;
+  const scale = new Float32Array(n).fill(1);
+  const total = raw.slice();
+  if (normalize) {
+    for (let i = 0; i < n; i++) {
+      const t = raw[i] as number;
+      scale[i] = t > MIN_KERNEL_TOTAL ? 1 / t : 0;
+      total[i] = t > MIN_KERNEL_TOTAL ? 1 : 0;
+    }
+  }
+  return { scale, total };
 }
 
 function checkSize(height: number, width: number): number {
@@ -119,41 +149,89 @@ function checkSize(height: number, width: number): number {
 }
 
 /**
- * One pass of a symmetric 1-D filter along an axis: out[p] = sum_{|d| <= r} taps[r + d]
- * src[p + d * stride], zero outside, for `lines` lines of `length` points; `c` values per point
- * sit together (stride is c along a row, W c along a column), `lineStep` apart per line.
+ * out[k] += t * src[k - s] for k in [from + s, to) and out[k] += t * src[k + s] for k in
+ * [from, to - s): one symmetric tap pair over a contiguous run, zero outside it.
+ */
+function addTapPair(
+  src: Float32Array,
+  out: Float32Array,
+  t: number,
+  s: number,
+  from: number,
+  to: number,
+): void {
+  const lo = from + s;
+  const hi = to - s;
+  if (lo < hi) {
+    for (let k = from; k < lo; k++) out[k] = (out[k] as number) + t * (src[k + s] as number);
+    for (let k = lo; k < hi; k++) {
+      out[k] = (out[k] as number) + t * ((src[k - s] as number) + (src[k + s] as number));
+    }
+    for (let k = hi; k < to; k++) out[k] = (out[k] as number) + t * (src[k - s] as number);
+  } else {
+    for (let k = from; k < hi; k++) out[k] = (out[k] as number) + t * (src[k + s] as number);
+    for (let k = lo; k < to; k++) out[k] = (out[k] as number) + t * (src[k - s] as number);
+  }
+}
+
+/**
+ * One pass of a symmetric 1-D filter (taps[r + d] = taps[r - d]) along `length` points `stride`
+ * values apart, zero outside, over `lines` lines of `length * stride` contiguous values each:
+ * out[p] = sum_{|d| <= r} taps[r + d] src[p + d * stride]. Along a row, stride is C (the C
+ * values of a pixel sit together); down the columns, one line of H points W C apart. Each tap
+ * pair sweeps a contiguous run, so the inner loops are plain array arithmetic. `minus`, if
+ * given, is subtracted from the result.
  */
 function symmetricPass(
   src: Float32Array,
   out: Float32Array,
   taps: Float32Array,
   lines: number,
-  lineStep: number,
   length: number,
   stride: number,
-  run: number,
+  minus?: Float32Array,
 ): void {
   const r = (taps.length - 1) / 2;
   const centre = taps[r] as number;
+  const reach = Math.min(r, length - 1);
+  const span = length * stride;
   for (let line = 0; line < lines; line++) {
-    const base = line * lineStep;
-    for (let x = 0; x < length; x++) {
-      const at = base + x * stride;
-      const up = Math.min(r, x);
-      const down = Math.min(r, length - 1 - x);
-      const both = Math.min(up, down);
-      for (let k = at; k < at + run; k++) {
-        let acc = centre * (src[k] as number);
-        for (let d = 1; d <= both; d++) {
-          acc +=
-            (taps[r + d] as number) *
-            ((src[k - d * stride] as number) + (src[k + d * stride] as number));
+    const from = line * span;
+    const to = from + span;
+    if (minus) {
+      for (let k = from; k < to; k++) out[k] = centre * (src[k] as number) - (minus[k] as number);
+    } else for (let k = from; k < to; k++) out[k] = centre * (src[k] as number);
+    for (let d = 1; d <= reach; d++)
+      addTapPair(src, out, taps[r + d] as number, d * stride, from, to);
+  }
+}
+
+/** The vertical pass, a row of W C values at a time (so its rows stay in cache). */
+function verticalPass(
+  src: Float32Array,
+  out: Float32Array,
+  taps: Float32Array,
+  h: number,
+  row: number,
+): void {
+  const r = (taps.length - 1) / 2;
+  const centre = taps[r] as number;
+  for (let y = 0; y < h; y++) {
+    const from = y * row;
+    const to = from + row;
+    for (let k = from; k < to; k++) out[k] = centre * (src[k] as number);
+    const reach = Math.min(r, Math.max(y, h - 1 - y));
+    for (let d = 1; d <= reach; d++) {
+      const t = taps[r + d] as number;
+      const s = d * row;
+      if (y - d >= 0 && y + d < h) {
+        for (let k = from; k < to; k++) {
+          out[k] = (out[k] as number) + t * ((src[k - s] as number) + (src[k + s] as number));
         }
-        for (let d = both + 1; d <= up; d++)
-          acc += (taps[r - d] as number) * (src[k - d * stride] as number);
-        for (let d = both + 1; d <= down; d++)
-          acc += (taps[r + d] as number) * (src[k + d * stride] as number);
-        out[k] = acc;
+      } else if (y - d >= 0) {
+        for (let k = from; k < to; k++) out[k] = (out[k] as number) + t * (src[k - s] as number);
+      } else {
+        for (let k = from; k < to; k++) out[k] = (out[k] as number) + t * (src[k + s] as number);
       }
     }
   }
@@ -172,11 +250,10 @@ function separableMessages(
   c: number,
   taps: Float32Array,
 ): void {
-  // Vertical: one "line" of H points, each a run of W c values, W c apart.
-  symmetricPass(values, tmp, taps, 1, 0, h, w * c, w * c);
-  // Horizontal: H lines of W points, each a run of c values.
-  symmetricPass(tmp, out, taps, h, w * c, w, c, c);
-  for (let k = 0; k < h * w * c; k++) out[k] = (out[k] as number) - (values[k] as number);
+  verticalPass(values, tmp, taps, h, w * c);
+  // Along the rows: H lines of W points, C values each; the pass starts from the centre tap
+  // minus each pixel's own value.
+  symmetricPass(tmp, out, taps, h, w, c, values);
 }
 
 /**
@@ -207,52 +284,48 @@ export function prepareCpuKernels(
     kernel
       ? new ExactFilter(kernel, n, channels)
       : new LatticeFilter(plan as LatticePlan, channels);
-  // Exact: every tap to the far edge, which is the sum over all pairs (the kernel factorises).
-  const radius = Math.max(height, width) - 1;
-  const taps =
-    method === 'fast'
-      ? gaussianTaps(thetaGamma, radius)
-      : Float32Array.from({ length: 2 * radius + 1 }, (_, k) =>
-          Math.exp(-((k - radius) ** 2) / (2 * thetaGamma * thetaGamma)),
-        );
   // Per-pixel totals: the messages a field of ones receives (self excluded, like the messages).
-  const ones = new Float32Array(n).fill(1);
-  const appearanceNorm = new Float32Array(n).fill(1);
-  const smoothnessNorm = new Float32Array(n).fill(1);
-  if (normalize) {
-    appearanceFilter(1).messages(ones, appearanceNorm);
-    separableMessages(ones, smoothnessNorm, new Float32Array(n), height, width, 1, taps);
-    for (let i = 0; i < n; i++) {
-      // A pixel with no similar neighbour (total below 1 % of one full-weight neighbour, i.e.
-      // rounding noise, since the self term is excluded) receives no message rather than noise
-      // divided by almost nothing. (densecrf keeps the self term, so its totals are >= 1.)
-      const a = appearanceNorm[i] as number;
-      const b = smoothnessNorm[i] as number;
-      appearanceNorm[i] = a > MIN_KERNEL_TOTAL ? 1 / a : 0;
-      smoothnessNorm[i] = b > MIN_KERNEL_TOTAL ? 1 / b : 0;
-    }
-  }
-  return {
-    height,
-    width,
-    thetaAlpha,
-    thetaBeta,
-    thetaGamma,
-    normalize,
-    method,
-    latticeVertices: plan?.numVertices ?? 0,
-    filters(channels) {
-      const lattice = appearanceFilter(channels);
-      const tmp = new Float32Array(n * channels);
-      return {
-        appearance: (values, out) => lattice.messages(values, out),
-        smoothness: (values, out) =>
-          separableMessages(values, out, tmp, height, width, channels, taps),
-        appearanceScale: appearanceNorm,
-        smoothnessScale: smoothnessNorm,
-      };
-    },
+  const appearanceRaw = new Float32Array(n);
+  appearanceFilter(1).messages(new Float32Array(n).fill(1), appearanceRaw);
+  const appearance = kernelScale(appearanceRaw, normalize);
+  const shared = { height, width, thetaAlpha, thetaBeta, normalize, method };
+  const latticeVertices = plan?.numVertices ?? 0;
+
+  const withThetaGamma = (theta: number): CpuCrfKernels => {
+    const thetaGamma = resolveCrfParams({ thetaGamma: theta }).thetaGamma;
+    // Exact: every tap to the far edge, which is the sum over all pairs (the kernel factorises).
+    const radius = Math.max(height, width) - 1;
+    const taps =
+      method === 'fast'
+        ? gaussianTaps(thetaGamma, radius)
+        : Float32Array.from({ length: 2 * radius + 1 }, (_, k) =>
+            Math.exp(-((k - radius) ** 2) / (2 * thetaGamma * thetaGamma)),
+          );
+    const smoothnessRaw = new Float32Array(n);
+    const ones = new Float32Array(n).fill(1);
+    separableMessages(ones, smoothnessRaw, new Float32Array(n), height, width, 1, taps);
+    const smoothness = kernelScale(smoothnessRaw, normalize);
+    return {
+      ...shared,
+      thetaGamma,
+      latticeVertices,
+      filters(channels) {
+        const lattice = appearanceFilter(channels);
+        const tmp = new Float32Array(n * channels);
+        return {
+          appearance: (values, out) => lattice.messages(values, out),
+          smoothness: (values, out) =>
+            separableMessages(values, out, tmp, height, width, channels, taps),
+          appearanceScale: appearance.scale,
+          smoothnessScale: smoothness.scale,
+          appearanceTotal: appearance.total,
+          smoothnessTotal: smoothness.total,
+        };
+      },
+      withThetaGamma,
+    };
   };
+  return withThetaGamma(thetaGamma);
 }
 
 /** Per-iteration figures (as mean-field.ts's `MeanFieldTrace`). */
@@ -298,6 +371,11 @@ export class CpuMeanField {
 
   private readonly unary: Float32Array;
   private readonly filters: CpuFilters;
+  /** Labels the filters carry: L - 1 when normalising (see `passMessages`), else L. */
+  private readonly filtered: number;
+  /** `[N * filtered]` Q of the labels the filters carry. */
+  private readonly head: Float32Array;
+  /** `[N * filtered]` their raw messages. */
   private readonly appearance: Float32Array;
   private readonly smoothness: Float32Array;
   /** `[N * L]` ln Q of the current Q. */
@@ -341,11 +419,15 @@ export class CpuMeanField {
     for (let k = 0; k < this.unary.length; k++) {
       if (!Number.isFinite(this.unary[k])) invalid(`unary[${k}]`, this.unary[k], 'a finite number');
     }
-    this.filters = kernels.filters(labels);
+    // Normalised, the filters carry labels 0..L-2 only (see `passMessages`).
+    const h = kernels.normalize ? labels - 1 : labels;
+    this.filtered = h;
+    this.filters = kernels.filters(h);
     this.q = new Float32Array(n * labels);
+    this.head = new Float32Array(n * h);
     this.pairwise = new Float32Array(n * labels);
-    this.appearance = new Float32Array(n * labels);
-    this.smoothness = new Float32Array(n * labels);
+    this.appearance = new Float32Array(n * h);
+    this.smoothness = new Float32Array(n * h);
     this.logQ = new Float32Array(n * labels);
     this.scratch = new Float64Array(labels);
     this.travel = new Float32Array(n);
@@ -429,35 +511,61 @@ export class CpuMeanField {
   /**
    * P(Q) of the current Q into `pairwise`; returns the free energy per pixel
    * (1/N) sum_i sum_l Q_i(l) [U_i(l) + P_i(l) / 2 + ln Q_i(l)].
+   *
+   * Filtering is linear and sum_l Q_i(l) = 1, so the messages summed over labels are the
+   * messages of a field of ones, known from the start (`appearanceTotal`, `smoothnessTotal`):
+   * the last label's messages are that total minus the others', and only L - 1 labels need
+   * filtering. With m_i(l) = w1 a_i A_i(l) + w2 b_i S_i(l) and T_i = sum_l m_i(l), Potts gives
+   * P_i(l) = T_i - m_i(l), and for the last label P_i(L-1) = sum_{l < L-1} m_i(l). This is
+   * done when normalising, where T_i <= w1 + w2 and float32 rounding in T_i stays ~1e-6;
+   * unnormalised totals grow with the image, so then every label is filtered.
    */
   private passMessages(): number {
-    const { numPixels: n, numLabels: c, q, logQ, pairwise, unary, appearance, smoothness } = this;
-    const { w1, w2, filters } = this;
-    const { appearanceScale, smoothnessScale } = filters;
-    if (w1 > 0) filters.appearance(q, appearance);
-    else appearance.fill(0);
-    if (w2 > 0) filters.smoothness(q, smoothness);
-    else smoothness.fill(0);
+    const { numPixels: n, numLabels: c, filtered: h, q, head, logQ, pairwise, unary } = this;
+    const { appearance, smoothness, w1, w2, filters } = this;
+    const { appearanceScale, smoothnessScale, appearanceTotal, smoothnessTotal } = filters;
+    const derive = h < c;
+    if (derive) {
+      for (let i = 0; i < n; i++) {
+        for (let l = 0; l < h; l++) head[i * h + l] = q[i * c + l] as number;
+      }
+    } else head.set(q);
+    // A zero weight skips its filter; its buffer's (finite) contents then count zero times.
+    if (w1 > 0) filters.appearance(head, appearance);
+    if (w2 > 0) filters.smoothness(head, smoothness);
     this.messagePasses++;
     let energy = 0;
     for (let i = 0; i < n; i++) {
       const at = i * c;
-      const end = at + c;
+      const from = i * h;
       // Each kernel's messages divided by its total at this pixel (per-pixel normalisation).
       const a = w1 * (appearanceScale[i] as number);
       const b = w2 * (smoothnessScale[i] as number);
       let total = 0;
-      for (let k = at; k < end; k++) {
-        const m = a * (appearance[k] as number) + b * (smoothness[k] as number);
-        pairwise[k] = m;
-        total += m;
+      if (derive) total = w1 * (appearanceTotal[i] as number) + w2 * (smoothnessTotal[i] as number);
+      else {
+        for (let l = 0; l < h; l++) {
+          total += a * (appearance[from + l] as number) + b * (smoothness[from + l] as number);
+        }
       }
-      // Potts: every label pays the messages for the other labels.
-      for (let k = at; k < end; k++) {
-        const p = total - (pairwise[k] as number);
-        pairwise[k] = p;
-        energy += (q[k] as number) * ((unary[k] as number) + 0.5 * p + (logQ[k] as number));
+      let others = 0;
+      let e = 0;
+      for (let l = 0; l < h; l++) {
+        const m = a * (appearance[from + l] as number) + b * (smoothness[from + l] as number);
+        others += m;
+        // Potts: every label pays the messages for the other labels.
+        const p = total - m;
+        pairwise[at + l] = p;
+        e +=
+          (q[at + l] as number) * ((unary[at + l] as number) + 0.5 * p + (logQ[at + l] as number));
       }
+      if (derive) {
+        pairwise[at + h] = others;
+        e +=
+          (q[at + h] as number) *
+          ((unary[at + h] as number) + 0.5 * others + (logQ[at + h] as number));
+      }
+      energy += e;
     }
     return energy / n;
   }
