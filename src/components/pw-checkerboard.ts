@@ -18,6 +18,7 @@ import { elementStyles } from './shared-styles';
 import { overlapMap } from '../lib/overlap-map';
 import { transposedConv2d } from '../lib/transposed-conv';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
 /** Side of the small flat input whose overlap counts are drawn. */
 const FLAT = 8;
@@ -60,6 +61,9 @@ export class PwCheckerboard extends LitElement {
       this.photo.value ? ([this.photo.value, this.kernelSize, this.stride] as const) : undefined,
     task: ([photo, k, s]) => checkerboardFigure(photo, k, s),
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, ['src', 'kernelSize:int:1..8', 'stride:int:1..4']);
 
   constructor() {
     super();

@@ -30,6 +30,7 @@ import type { FcnWeights } from '../lib/weights';
 import type { FeatureLayer } from './pw-feature-grid';
 import './pw-tensor-view';
 import './pw-feature-grid';
+import { UrlStateController } from './controllers/url-state';
 
 export interface FcnFigure extends tf.TensorContainerObject {
   /** `[H, W, 11]` class scores at input resolution. */
@@ -180,6 +181,9 @@ export class PwFcnExplorer extends LitElement {
         }
       },
     });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, ['src', 'variant:32s|16s|8s']);
 
   constructor() {
     super();

@@ -20,6 +20,7 @@ import { elementStyles } from './shared-styles';
 import { maxPool2d } from '../lib/pool-basic';
 import { fractionChanged, shiftImage } from '../lib/pool-analysis';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
 interface Shifted extends tf.TensorContainerObject {
   shifted: tf.Tensor3D;
@@ -79,6 +80,9 @@ export class PwShift extends LitElement {
       return result;
     },
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, ['src', 'shift:int:0..8', 'size:int:1..8']);
 
   constructor() {
     super();

@@ -22,6 +22,7 @@ import { elementStyles } from './shared-styles';
 import { transposedConv2d } from '../lib/transposed-conv';
 import { upsamplingKernel, type UpsamplingKernelKind } from '../lib/upsampling-kernels';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
 const KINDS: readonly { value: UpsamplingKernelKind; label: string }[] = [
   { value: 'bilinear', label: 'bilinear (FCN’s start)' },
@@ -77,6 +78,13 @@ export class PwUpsamplingKernels extends LitElement {
       this.photo.value ? ([this.photo.value, this.kind, this.factor] as const) : undefined,
     task: ([photo, kind, f]) => upsampleFigure(photo, kind, f),
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, [
+    'src',
+    'factor:int:2..8',
+    'kind:bilinear|nearest|random',
+  ]);
 
   constructor() {
     super();

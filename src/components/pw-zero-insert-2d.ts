@@ -23,6 +23,7 @@ import { interpolate2d, type InterpolationKind } from '../lib/interpolation';
 import { zeroInsert } from '../lib/upsampling';
 import { logMagnitudeSpectrum2d, spectralImageContrast } from '../lib/spectrum';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
 const KINDS: readonly { value: InterpolationKind; label: string }[] = [
   { value: 'nearest', label: 'nearest (box)' },
@@ -99,6 +100,13 @@ export class PwZeroInsert2d extends LitElement {
       return result;
     },
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, [
+    'src',
+    'factor:int:1..4',
+    'kind:nearest|linear|sinc',
+  ]);
 
   constructor() {
     super();
