@@ -13,7 +13,10 @@ const TEMPLATE = new URL('./sw-template.js', import.meta.url);
 /** Not cached: the worker itself, and source maps. */
 const SKIP = /^sw\.js$|\.map$/;
 
-/** Every file under `dir`, as paths relative to it with forward slashes, sorted. */
+/**
+ * Every file under `dir`, as paths relative to it with forward slashes, sorted.
+ * @param {string} dir
+ */
 async function listFiles(dir) {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
@@ -27,6 +30,9 @@ async function listFiles(dir) {
  * The worker's source for the build in `dir` under `base`: the template with VERSION (the first
  * 16 hex digits of a SHA-256 over every file's path and contents), BASE and FILES. A page's
  * `x/index.html` is listed as `x/`, the URL readers navigate to.
+ * @param {string} dir
+ * @param {string} base
+ * @returns {Promise<string>}
  */
 export async function serviceWorkerSource(dir, base) {
   const files = await listFiles(dir);
