@@ -1,5 +1,6 @@
 // @ts-check
 import { defineConfig } from 'astro/config';
+import { serviceWorker } from './scripts/service-worker.mjs';
 
 // Where the site is published, chosen at build time (README, "Publishing"):
 // PIXELWISE_BASE is the sub-path it is served from (`/pixelwise/` for a GitHub Pages project
@@ -15,6 +16,8 @@ export default defineConfig({
   trailingSlash: 'ignore',
   build: { format: 'directory' },
   devToolbar: { enabled: false },
+  // sw.js: the site offline after the first visit (scripts/service-worker.mjs).
+  integrations: [serviceWorker()],
   // Keep source whitespace: compression glued inline elements to the words around them.
   compressHTML: false,
   vite: {

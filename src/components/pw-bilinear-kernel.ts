@@ -13,6 +13,7 @@ import {
 import type { ChartOptions } from './pw-chart';
 import './pw-chart';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
 /**
  * @summary FCN's bilinear upsampling filter for a chosen factor: the 2-D kernel as a heat map,
@@ -41,6 +42,9 @@ export class PwBilinearKernel extends LitElement {
       return tf.tidy(() => tf.reshape<tf.Rank.R2>(bilinearKernel(f, 1), [k, k]));
     },
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, ['factor:int:1..8']);
 
   constructor() {
     super();

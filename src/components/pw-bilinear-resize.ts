@@ -10,6 +10,7 @@ import {
   type ConventionDifference,
 } from '../lib/upsampling/index';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
 type Convention = 'halfPixel' | 'asymmetric' | 'alignCorners';
 
@@ -94,6 +95,13 @@ export class PwBilinearResize extends LitElement {
       });
     },
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, [
+    'src',
+    'factor:int:1..8',
+    'convention:halfPixel|asymmetric|alignCorners',
+  ]);
 
   constructor() {
     super();

@@ -6,6 +6,7 @@ import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { overlapMap, transposedConv2d } from '../lib/upsampling/index';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
 /** Side of the small flat input whose overlap counts are drawn. */
 const FLAT = 8;
@@ -59,6 +60,9 @@ export class PwCheckerboard extends LitElement {
       this.photo.value ? ([this.photo.value, this.kernelSize, this.stride] as const) : undefined,
     task: ([photo, k, s]) => checkerboardFigure(photo, k, s),
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, ['src', 'kernelSize:int:1..8', 'stride:int:1..4']);
 
   constructor() {
     super();

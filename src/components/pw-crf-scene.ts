@@ -20,6 +20,7 @@ import { type CrfSlider, crfSliderStyles, renderCrfSlider } from './crf-sliders'
 import type { ChartOptions } from './pw-chart';
 import './pw-tensor-view';
 import './pw-chart';
+import { UrlStateController } from './controllers/url-state';
 
 interface SceneItem {
   readonly id: string;
@@ -213,6 +214,18 @@ export class PwCrfScene extends LitElement {
       };
     },
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, [
+    'scene:int:0..11',
+    'method:fast|exact',
+    'w1:num:0..30',
+    'thetaAlpha:num:5..120',
+    'thetaBeta:num:2..60',
+    'w2:num:0..20',
+    'thetaGamma:num:1..10',
+    'iterations:int:0..20',
+  ]);
 
   constructor() {
     super();

@@ -13,6 +13,7 @@ import { segmentationScores } from '../lib/fcn/metrics';
 import type { FeatureLayer } from './pw-feature-grid';
 import './pw-tensor-view';
 import './pw-feature-grid';
+import { UrlStateController } from './controllers/url-state';
 
 const ENCODER = /^(conv|pool|fc|score_fr)/;
 
@@ -148,6 +149,9 @@ export class PwFcnExplorer extends LitElement {
         return { figure, meanIU: scores.meanIU, pixelAccuracy: scores.pixelAccuracy };
       },
     });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, ['src', 'variant:32s|16s|8s']);
 
   constructor() {
     super();

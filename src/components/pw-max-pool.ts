@@ -7,6 +7,7 @@ import { elementStyles } from './shared-styles';
 import { drawTensor } from '../lib/browser/image';
 import { maxPool2d, avgPool } from '../lib/pooling/index';
 import { photoController } from './controllers/photo';
+import { UrlStateController } from './controllers/url-state';
 
 export interface ComputedDetail {
   readonly ms: number;
@@ -93,6 +94,14 @@ export class PwMaxPool extends LitElement {
     task: ([photo, size, stride, mode]) =>
       mode === 'average' ? avgPool(photo, { size, stride }) : maxPool2d(photo, size, stride),
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, [
+    'src',
+    'size:int:1..8',
+    'stride:int:1..8',
+    'mode:max|average',
+  ]);
 
   constructor() {
     super();

@@ -15,6 +15,7 @@ import {
 import type { ChartOptions } from './pw-chart';
 import './pw-chart';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
 const KINDS: readonly { value: InterpolationKind; label: string }[] = [
   { value: 'zeros', label: 'none (zeros stay)' },
@@ -123,6 +124,13 @@ export class PwScanlineSpectrum extends LitElement {
       return strip;
     },
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, [
+    'src',
+    'factor:int:1..8',
+    'kind:zeros|nearest|linear|sinc',
+  ]);
 
   constructor() {
     super();

@@ -6,6 +6,7 @@ import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { maxPool2d, fractionChanged, shiftImage } from '../lib/pooling/index';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
 interface Shifted extends tf.TensorContainerObject {
   shifted: tf.Tensor3D;
@@ -78,6 +79,9 @@ export class PwShift extends LitElement {
       return result;
     },
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, ['src', 'shift:int:0..8', 'size:int:1..8']);
 
   constructor() {
     super();

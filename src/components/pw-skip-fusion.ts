@@ -27,6 +27,7 @@ import {
 } from '../lib/fcn/skip-fusion';
 import type { Range } from '../lib/colormap';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
 interface SceneItem {
   readonly id: string;
@@ -243,6 +244,14 @@ export class PwSkipFusion extends LitElement {
   private readonly onRetry = (): void => {
     retryFailed(this.photo, this.truth, this.figure);
   };
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, [
+    'scene:int:0..11',
+    'variant:32s|16s|8s',
+    'pool4:num:0..2',
+    'pool3:num:0..2',
+  ]);
 
   constructor() {
     super();

@@ -6,6 +6,7 @@ import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { unpoolEdges, type UnpooledEdges } from '../lib/pooling/index';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
 interface Figure extends tf.TensorContainerObject {
   maps: UnpooledEdges;
@@ -88,6 +89,9 @@ export class PwUnpool extends LitElement {
       return result;
     },
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, ['src', 'size:int:2..8']);
 
   constructor() {
     super();

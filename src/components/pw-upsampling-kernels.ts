@@ -10,6 +10,7 @@ import {
   type UpsamplingKernelKind,
 } from '../lib/upsampling/index';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
 const KINDS: readonly { value: UpsamplingKernelKind; label: string }[] = [
   { value: 'bilinear', label: 'bilinear (FCN’s start)' },
@@ -80,6 +81,13 @@ export class PwUpsamplingKernels extends LitElement {
       this.photo.value ? ([this.photo.value, this.kind, this.factor] as const) : undefined,
     task: ([photo, kind, f]) => upsampleFigure(photo, kind, f),
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, [
+    'src',
+    'factor:int:2..8',
+    'kind:bilinear|nearest|random',
+  ]);
 
   constructor() {
     super();

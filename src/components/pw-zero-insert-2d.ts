@@ -12,6 +12,7 @@ import {
   spectralImageContrast,
 } from '../lib/upsampling/index';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
 const KINDS: readonly { value: InterpolationKind; label: string }[] = [
   { value: 'nearest', label: 'nearest (box)' },
@@ -103,6 +104,13 @@ export class PwZeroInsert2d extends LitElement {
       return result;
     },
   });
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, [
+    'src',
+    'factor:int:1..4',
+    'kind:nearest|linear|sinc',
+  ]);
 
   constructor() {
     super();
