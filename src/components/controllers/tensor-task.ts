@@ -7,6 +7,10 @@
  * Nothing a task throws escapes: the error is kept in `error` for the element's status line
  * (`retry()` runs the task again). A run whose input tensor was disposed while it ran (the
  * owner replaced it) is dropped silently, like an overtaken run: the replacement comes next.
+ *
+ * Runs happen only while the host is in the document. Lit still updates an element after it
+ * has left (a state change in its disconnectedCallback, a draw that lands late), and a result
+ * committed then would never be disposed; back in the document, the host computes again.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
@@ -41,6 +45,7 @@ export class TensorTaskController<
   private lastArgs: A | undefined;
   private announced: R | undefined;
   private runId = 0;
+  private connected = false;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -49,7 +54,14 @@ export class TensorTaskController<
     host.addController(this);
   }
 
+  hostConnected(): void {
+    this.connected = true;
+    // Disconnecting dropped the result: an element put back in the page computes it again.
+    if (this.lastArgs === undefined) this.host.requestUpdate();
+  }
+
   hostUpdate(): void {
+    if (!this.connected) return;
     const args = this.options.args();
     if (args === undefined || sameArgs(args, this.lastArgs)) return;
     this.lastArgs = args;
@@ -71,6 +83,7 @@ export class TensorTaskController<
   }
 
   hostDisconnected(): void {
+    this.connected = false;
     this.runId++;
     this.replace(undefined);
     this.lastArgs = undefined;
