@@ -1,18 +1,28 @@
 /**
- * The shared tensor-task controller's contract with the page, tested on a real element
+ * The shared tensor-task controller's contract with the page. On a real element
  * (`pw-tensor-view`, which every page defines): an element taken out of the page keeps nothing
- * alive, even when it still had work or state changes pending as it left.
+ * alive, even when it still had work or state changes pending as it left. On a real page: a
+ * figure computes only once it comes near the viewport.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
-import { numTensors, openPage, waitForBackend } from './page-helpers';
+import {
+  isRendered,
+  liveElementStates,
+  numTensors,
+  openInstrumentedPage,
+  openPage,
+  waitForBackend,
+} from './page-helpers';
 import { waitForIdle } from './idle';
 import { LESSONS } from '../../src/lessons';
 
 const baseUrl = inject('baseUrl');
 /** Any lesson will do: each defines pw-tensor-view. The first is the lightest to settle. */
 const PAGE = LESSONS[0]?.href ?? '/';
+/** A long page with figures far below the fold. */
+const LONG_PAGE = LESSONS.find((l) => l.href.includes('pooling'))?.href ?? '/pooling/';
 
 type ViewHandle = HTMLElement & { tensor: unknown; updateComplete: Promise<boolean> };
 
@@ -112,5 +122,46 @@ describe('TensorTaskController', () => {
     });
     await waitForIdle(page);
     expect(await numTensors(page)).toBe(before);
+  });
+});
+
+describe('compute what is seen', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium({ webgl: true });
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  it('a figure two screens below the fold computes only once it is scrolled to', async () => {
+    const { page } = await openInstrumentedPage(browser, `${baseUrl}${LONG_PAGE}`);
+    await waitForBackend(page);
+    await waitForIdle(page, 90_000, { reveal: false });
+    // The first live figure whose top lies two screens or more below the viewport's bottom edge.
+    const index = await page.evaluate(() => {
+      const live = [...document.querySelectorAll('*')].filter(
+        (el) => el.tagName.startsWith('PW-') && el.tagName !== 'PW-BACKEND-STATUS',
+      );
+      return live.findIndex((el) => el.getBoundingClientRect().top >= 3 * innerHeight);
+    });
+    expect(index, 'a figure two screens below the fold').toBeGreaterThanOrEqual(0);
+    const state = async () => (await liveElementStates(page))[index];
+    const far = await state();
+    expect(far?.computed).toBe(0);
+    expect(far && isRendered(far)).toBe(false);
+    const before = await numTensors(page);
+
+    await page.evaluate((i) => {
+      const live = [...document.querySelectorAll('*')].filter(
+        (el) => el.tagName.startsWith('PW-') && el.tagName !== 'PW-BACKEND-STATUS',
+      );
+      live[i]?.scrollIntoView({ block: 'center' });
+    }, index);
+    await waitForIdle(page, 90_000, { reveal: false });
+    const seen = await state();
+    expect(seen && isRendered(seen), JSON.stringify(seen)).toBe(true);
+    expect(await numTensors(page)).toBeGreaterThan(before);
+    await page.context().close();
   });
 });
