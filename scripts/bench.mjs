@@ -7,7 +7,8 @@
 //
 // Options (environment): BENCH_MOVES (default 50), BENCH_SOAK (default 1000), BENCH_SLIDER_S and
 // BENCH_SOAK_S (time caps, default 15 and 90 s), BENCH_BUILD=1 to rebuild dist/ first (default:
-// reuse dist/ if it exists).
+// reuse dist/ if it exists), BENCH_PAGES and BENCH_CONFIGS (comma-separated page hrefs and
+// config labels, default all) to run a subset. Long tasks: see scripts/lib/longtasks.mjs.
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -16,6 +17,13 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { findChrome } from './lib/chromium.mjs';
 import { serveStatic } from './lib/serve.mjs';
+import {
+  longTasksBetween,
+  mergeLongTasks,
+  pageNow,
+  printLongTasks,
+  recordLongTasks,
+} from './lib/longtasks.mjs';
 import { LESSONS } from '../src/lessons.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -200,6 +208,13 @@ async function moveSlider({ h, s, moves, timeoutMs, budgetMs }) {
   };
 }
 
+function scrollToHost(h) {
+  const hosts = [...document.querySelectorAll('*')].filter(
+    (el) => el.tagName.startsWith('PW-') && el.shadowRoot && el.tagName !== 'PW-BACKEND-STATUS',
+  );
+  hosts[h]?.scrollIntoView({ block: 'center' });
+}
+
 function liveSliders() {
   return [...document.querySelectorAll('*')]
     .filter(
@@ -238,6 +253,7 @@ async function benchPage(browser, url, href, { noWebgl, query, label }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   if (noWebgl) await context.addInitScript(disableWebgl);
   await context.addInitScript(recordComputed);
+  await context.addInitScript(recordLongTasks);
   await context.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;
     return host === '127.0.0.1' ? route.continue() : route.abort();
@@ -258,6 +274,12 @@ async function benchPage(browser, url, href, { noWebgl, query, label }) {
     { timeout: 120_000 },
   );
   const backend = await page.evaluate(() => globalThis.pixelwise?.tf.getBackend() ?? 'none');
+  // Load: navigation until the page at its top is idle (what is near the viewport has drawn).
+  await page.waitForFunction(() => (globalThis.pixelwiseActivity?.pending ?? 0) === 0, undefined, {
+    timeout: 120_000,
+    polling: 100,
+  });
+  const load = await longTasksBetween(page, 0, await pageNow(page));
   // Wait (up to 60 s) for every element with a slider to compute once...
   const deadline = Date.now() + 60_000;
   let elements = await page.evaluate(liveSliders);
@@ -266,6 +288,9 @@ async function benchPage(browser, url, href, { noWebgl, query, label }) {
     elements.some((e) => e.sliders > 0 && e.computed === 0) ||
     (elements.length > 0 && elements.every((e) => e.computed === 0));
   while (waiting() && Date.now() < deadline) {
+    // Figures compute only near the viewport: bring the first one still waiting into view.
+    const late = elements.find((e) => e.sliders > 0 && e.computed === 0) ?? elements[0];
+    if (late) await page.evaluate(scrollToHost, late.h);
     await page.waitForTimeout(100);
     elements = await page.evaluate(liveSliders);
   }
@@ -276,8 +301,11 @@ async function benchPage(browser, url, href, { noWebgl, query, label }) {
   await page.waitForLoadState('networkidle');
 
   const sliders = [];
+  const drags = [];
   for (const el of elements) {
     for (let s = 0; s < el.sliders; s++) {
+      await page.evaluate(scrollToHost, el.h);
+      const dragFrom = await pageNow(page);
       const r = await page.evaluate(moveSlider, {
         h: el.h,
         s,
@@ -285,6 +313,7 @@ async function benchPage(browser, url, href, { noWebgl, query, label }) {
         timeoutMs: 20_000,
         budgetMs: SLIDER_BUDGET_S * 1000,
       });
+      drags.push(await longTasksBetween(page, dragFrom, await pageNow(page)));
       sliders.push({
         element: el.tag,
         slider: r.label,
@@ -350,6 +379,7 @@ async function benchPage(browser, url, href, { noWebgl, query, label }) {
     ),
     sliders,
     soak,
+    longTasks: { load, drags: mergeLongTasks(drags) },
     pageErrors: errors,
   };
 }
@@ -457,7 +487,8 @@ try {
     { label: 'auto', query: '', noWebgl: false },
     { label: 'no WebGL', query: '', noWebgl: true },
   ];
-  for (const config of CONFIGS) {
+  const only = (name) => process.env[name]?.split(',').map((x) => x.trim());
+  for (const config of CONFIGS.filter((c) => only('BENCH_CONFIGS')?.includes(c.label) ?? true)) {
     const { noWebgl, label } = config;
     const browser = await chromium.launch({
       executablePath: findChrome(),
@@ -465,7 +496,7 @@ try {
       args: noWebgl ? FLAGS : [...FLAGS, '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
     });
     try {
-      for (const { href } of LESSONS) {
+      for (const { href } of LESSONS.filter((l) => only('BENCH_PAGES')?.includes(l.href) ?? true)) {
         process.stderr.write(`bench ${href} (${label})…\n`);
         try {
           results.push(await benchPage(browser, server.url, href, config));
@@ -494,6 +525,7 @@ try {
 }
 
 printTables(results);
+printLongTasks(results);
 const out = {
   date: new Date().toISOString(),
   chromium: findChrome(),

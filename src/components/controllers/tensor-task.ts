@@ -13,14 +13,14 @@
  * committed then would never be disposed; back in the document, the host computes again.
  *
  * A host element computes only once it has come near the viewport (`whenSeen`): figures further
- * down the page wait until the reader scrolls towards them. Until its first result is in, the
- * host keeps the height its static fallback had, so the text below it does not jump.
+ * down the page wait until the reader scrolls towards them. Once its first results are in, the
+ * host gives back the height its page reserved for it (FigureHeights.astro).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureBackend } from '../../lib/browser/backend';
 import { tracked } from '../../lib/browser/activity';
-import { holdHeight, measureFallback, releaseHeight, whenSeen } from './visibility';
+import { releaseHeight, whenSeen } from './visibility';
 
 /** Every controller of each host, so the host's reserved height goes when all have settled. */
 const controllersOf = new WeakMap<object, Set<TensorTaskController<never, never>>>();
@@ -62,7 +62,6 @@ export class TensorTaskController<
     private readonly options: TensorTaskOptions<A, R>,
   ) {
     host.addController(this);
-    if (typeof Element !== 'undefined' && host instanceof Element) measureFallback(host);
     let siblings = controllersOf.get(host);
     if (!siblings) controllersOf.set(host, (siblings = new Set()));
     siblings.add(this as unknown as TensorTaskController<never, never>);
@@ -71,7 +70,6 @@ export class TensorTaskController<
   hostConnected(): void {
     this.connected = true;
     if (!this.seen && typeof Element !== 'undefined' && this.host instanceof Element) {
-      holdHeight(this.host);
       this.unwatch = whenSeen(this.host, () => {
         this.seen = true;
         this.unwatch = undefined;

@@ -109,30 +109,31 @@ function scheduleTurn(): void {
   }, TURN_MS);
 }
 
-/** Block size of each element as the page laid it out before its first render (its fallback). */
-const reserved = new WeakMap<Element, number>();
+/** Figures that hold a reserved height (FigureHeights.astro) until the page is idle. */
+const releasing = new Set<HTMLElement>();
+const released = new WeakSet<Element>();
+let releaseTimer: ReturnType<typeof setTimeout> | undefined;
 
 /**
- * Measures `element` while its static fallback still lays it out (call from the element's
- * constructor: an upgrade, before the shadow root hides the fallback). `holdHeight` then keeps
- * that much room for the live figure until `releaseHeight`, so the page below does not jump
- * while the figure waits and computes.
+ * The figure's first result is in: it gives back the height its page reserved for it (see
+ * FigureHeights.astro) and takes its own, once the page is idle (its nested views have drawn
+ * too), so it does not shrink and grow again meanwhile.
  */
-export function measureFallback(element: Element): void {
-  if (reserved.has(element) || !element.isConnected) return;
-  reserved.set(element, element.getBoundingClientRect().height);
-}
-
-export function holdHeight(element: Element): void {
-  const height = reserved.get(element) ?? 0;
-  if (height > 0 && element instanceof HTMLElement) {
-    element.style.minBlockSize = `${height}px`;
-  }
-}
-
-/** Lets the figure take its own height (its first result is in). */
 export function releaseHeight(element: Element): void {
-  if (!reserved.has(element)) return;
-  reserved.set(element, 0);
-  if (element instanceof HTMLElement) element.style.removeProperty('min-block-size');
+  if (released.has(element) || !(element instanceof HTMLElement)) return;
+  released.add(element);
+  releasing.add(element);
+  releaseWhenIdle();
+}
+
+function releaseWhenIdle(): void {
+  if (releaseTimer !== undefined || releasing.size === 0) return;
+  releaseTimer = setTimeout(() => {
+    releaseTimer = undefined;
+    if (activity.pending === queued.size) {
+      for (const element of releasing) element.style.minBlockSize = '0px';
+      releasing.clear();
+    }
+    releaseWhenIdle();
+  }, TURN_MS);
 }
