@@ -305,6 +305,12 @@ async function benchPage(browser, url, href, { noWebgl, query, label }) {
   for (const el of elements) {
     for (let s = 0; s < el.sliders; s++) {
       await page.evaluate(scrollToHost, el.h);
+      // Figures brought near by the scroll compute first: the drag window holds only the drag.
+      await page.waitForFunction(
+        () => (globalThis.pixelwiseActivity?.pending ?? 0) === 0,
+        undefined,
+        { timeout: 120_000, polling: 100 },
+      );
       const dragFrom = await pageNow(page);
       const r = await page.evaluate(moveSlider, {
         h: el.h,
