@@ -38,7 +38,8 @@ export async function waitForIdle(
         }
         return false;
       };
-      if (!reveal) return settle();
+      // Nothing waits to be scrolled near (every figure started): no need to scroll.
+      if (!reveal || (globalThis.pixelwiseVisibility?.waiting ?? 0) === 0) return settle();
       const [x, y] = [scrollX, scrollY];
       const figures = [...document.querySelectorAll('main *')].filter((el) =>
         el.tagName.startsWith('PW-'),

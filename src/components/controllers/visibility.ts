@@ -10,12 +10,18 @@
  */
 import '../../lib/browser/activity';
 
+declare global {
+  /** For tests: how many elements still wait to come near the viewport. */
+  var pixelwiseVisibility: { waiting: number } | undefined;
+}
+
 /** How far beyond the viewport an element counts as near: one screen above and below. */
 const NEAR_MARGIN = '100% 0px 100% 0px';
 /** How often a waiting element checks whether the page is idle, ms. */
 const TURN_MS = 100;
 
 const activity = (globalThis.pixelwiseActivity ??= { pending: 0 });
+const handle = (globalThis.pixelwiseVisibility ??= { waiting: 0 });
 const waiting = new Map<Element, Set<() => void>>();
 /** Near the viewport, waiting for the page to be idle; each counts once in `activity`. */
 const queued = new Set<Element>();
@@ -37,6 +43,7 @@ export function whenSeen(element: Element, onSeen: () => void): () => void {
   if (!callbacks) {
     callbacks = new Set();
     waiting.set(element, callbacks);
+    handle.waiting = waiting.size;
     const { near, view } = getObservers();
     near.observe(element);
     view.observe(element);
@@ -81,6 +88,7 @@ function dequeue(element: Element): void {
 
 function forget(element: Element): void {
   waiting.delete(element);
+  handle.waiting = waiting.size;
   dequeue(element);
   observers?.near.unobserve(element);
   observers?.view.unobserve(element);
