@@ -38,6 +38,10 @@ export async function waitForIdle(
         }
         return false;
       };
+      // Figures register when their element upgrades: wait until every one has.
+      while (document.querySelector('main :not(:defined)') && performance.now() < end) {
+        await frame();
+      }
       // Nothing waits to be scrolled near (every figure started): no need to scroll.
       if (!reveal || (globalThis.pixelwiseVisibility?.waiting ?? 0) === 0) return settle();
       const [x, y] = [scrollX, scrollY];
