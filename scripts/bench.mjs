@@ -7,7 +7,8 @@
 //
 // Options (environment): BENCH_MOVES (default 50), BENCH_SOAK (default 1000), BENCH_SLIDER_S and
 // BENCH_SOAK_S (time caps, default 15 and 90 s), BENCH_BUILD=1 to rebuild dist/ first (default:
-// reuse dist/ if it exists).
+// reuse dist/ if it exists), BENCH_PAGES and BENCH_CONFIGS (comma-separated page hrefs and
+// config labels, default all) to run a subset. Long tasks: see scripts/lib/longtasks.mjs.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { benchPage } from './lib/bench-page.mjs';
 import { fmt, printTables } from './lib/bench-print.mjs';
 import { DIST, MOVES, ROOT, SOAK } from './lib/bench-settings.mjs';
 import { dirBytes } from './lib/bench-stats.mjs';
+import { printLongTasks } from './lib/longtasks.mjs';
 import { LESSONS } from '../src/lessons.ts';
 
 if (process.env.BENCH_BUILD === '1' || !existsSync(join(DIST, 'index.html'))) {
@@ -37,11 +39,12 @@ try {
     { label: 'auto', query: '', noWebgl: false },
     { label: 'no WebGL', query: '', noWebgl: true },
   ];
-  for (const config of CONFIGS) {
+  const only = (name) => process.env[name]?.split(',').map((x) => x.trim());
+  for (const config of CONFIGS.filter((c) => only('BENCH_CONFIGS')?.includes(c.label) ?? true)) {
     const { noWebgl, label } = config;
     const browser = await launchChromium({ webgl: !noWebgl, args: MEMORY_FLAGS });
     try {
-      for (const { href } of LESSONS) {
+      for (const { href } of LESSONS.filter((l) => only('BENCH_PAGES')?.includes(l.href) ?? true)) {
         process.stderr.write(`bench ${href} (${label})…\n`);
         try {
           results.push(await benchPage(browser, server.url, href, config));
@@ -70,6 +73,7 @@ try {
 }
 
 printTables(results);
+printLongTasks(results);
 const out = {
   date: new Date().toISOString(),
   chromium: findChrome(),

@@ -159,6 +159,14 @@ export async function moveSlider({ h, s, moves, timeoutMs, budgetMs }) {
   };
 }
 
+/** In the page: scrolls live element `h` to the middle of the viewport (figures compute when near). */
+export function scrollToHost(h) {
+  const hosts = [...document.querySelectorAll('*')].filter(
+    (el) => el.tagName.startsWith('PW-') && el.shadowRoot && el.tagName !== 'PW-BACKEND-STATUS',
+  );
+  hosts[h]?.scrollIntoView({ block: 'center' });
+}
+
 export function liveSliders() {
   return [...document.querySelectorAll('*')]
     .filter(

@@ -2,7 +2,14 @@
 // every live element, soak the first one, and collect load timings and bytes.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { disableWebgl, liveSliders, moveSlider, recordComputed } from './bench-in-page.mjs';
+import {
+  disableWebgl,
+  liveSliders,
+  moveSlider,
+  recordComputed,
+  scrollToHost,
+} from './bench-in-page.mjs';
+import { longTasksBetween, mergeLongTasks, pageNow, recordLongTasks } from './longtasks.mjs';
 import { DIST, MOVES, SLIDER_BUDGET_S, SOAK, SOAK_BUDGET_S } from './bench-settings.mjs';
 import { gzipBytes, quantile } from './bench-stats.mjs';
 
@@ -10,6 +17,7 @@ export async function benchPage(browser, url, href, { noWebgl, query, label }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   if (noWebgl) await context.addInitScript(disableWebgl);
   await context.addInitScript(recordComputed);
+  await context.addInitScript(recordLongTasks);
   await context.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;
     return host === '127.0.0.1' ? route.continue() : route.abort();
@@ -30,6 +38,12 @@ export async function benchPage(browser, url, href, { noWebgl, query, label }) {
     { timeout: 120_000 },
   );
   const backend = await page.evaluate(() => globalThis.pixelwise?.tf.getBackend() ?? 'none');
+  // Load: navigation until the page at its top is idle (what is near the viewport has drawn).
+  await page.waitForFunction(() => (globalThis.pixelwiseActivity?.pending ?? 0) === 0, undefined, {
+    timeout: 120_000,
+    polling: 100,
+  });
+  const load = await longTasksBetween(page, 0, await pageNow(page));
   // Wait (up to 60 s) for every element with a slider to compute once...
   const deadline = Date.now() + 60_000;
   let elements = await page.evaluate(liveSliders);
@@ -38,6 +52,9 @@ export async function benchPage(browser, url, href, { noWebgl, query, label }) {
     elements.some((e) => e.sliders > 0 && e.computed === 0) ||
     (elements.length > 0 && elements.every((e) => e.computed === 0));
   while (waiting() && Date.now() < deadline) {
+    // Figures compute only near the viewport: bring the first one still waiting into view.
+    const late = elements.find((e) => e.sliders > 0 && e.computed === 0) ?? elements[0];
+    if (late) await page.evaluate(scrollToHost, late.h);
     await page.waitForTimeout(100);
     elements = await page.evaluate(liveSliders);
   }
@@ -48,8 +65,17 @@ export async function benchPage(browser, url, href, { noWebgl, query, label }) {
   await page.waitForLoadState('networkidle');
 
   const sliders = [];
+  const drags = [];
   for (const el of elements) {
     for (let s = 0; s < el.sliders; s++) {
+      await page.evaluate(scrollToHost, el.h);
+      // Figures brought near by the scroll compute first: the drag window holds only the drag.
+      await page.waitForFunction(
+        () => (globalThis.pixelwiseActivity?.pending ?? 0) === 0,
+        undefined,
+        { timeout: 120_000, polling: 100 },
+      );
+      const dragFrom = await pageNow(page);
       const r = await page.evaluate(moveSlider, {
         h: el.h,
         s,
@@ -57,6 +83,7 @@ export async function benchPage(browser, url, href, { noWebgl, query, label }) {
         timeoutMs: 20_000,
         budgetMs: SLIDER_BUDGET_S * 1000,
       });
+      drags.push(await longTasksBetween(page, dragFrom, await pageNow(page)));
       sliders.push({
         element: el.tag,
         slider: r.label,
@@ -122,6 +149,7 @@ export async function benchPage(browser, url, href, { noWebgl, query, label }) {
     ),
     sliders,
     soak,
+    longTasks: { load, drags: mergeLongTasks(drags) },
     pageErrors: errors,
   };
 }

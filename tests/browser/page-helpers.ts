@@ -256,6 +256,16 @@ export async function waitForLiveElements(page: Page, timeout = 60_000): Promise
   const deadline = Date.now() + timeout;
   let states = await liveElementStates(page);
   while (!states.every(isRendered)) {
+    // Figures compute only near the viewport: bring the first one still waiting into view.
+    await page.evaluate(
+      ([index, skip]) => {
+        const live = [...document.querySelectorAll('*')].filter(
+          (el) => el.tagName.startsWith('PW-') && !skip.includes(el.tagName.toLowerCase()),
+        );
+        live[index]?.scrollIntoView({ block: 'center' });
+      },
+      [states.findIndex((s) => !isRendered(s)), [...NOT_LIVE]] as const,
+    );
     if (Date.now() > deadline) {
       const late = states.filter((s) => !isRendered(s));
       throw new Error(

@@ -29,12 +29,7 @@ const SEED = Number(process.env['PW_RANDOM_SEED'] ?? 20261202);
  * Pages with a known, reproducible tensor leak under random interaction, and what is known of it.
  * Delete the entry once fixed: the page's test then guards against the leak coming back.
  */
-const KNOWN_LEAKS: Readonly<Record<string, string>> = {
-  '/skip-fusion/':
-    'after random moves the count ends 2-8 tensors above the start (seed 20261202: 99 -> 101 ' +
-    "within 7 actions: pool3 slider, the diagram's variant and layer selects, then the 16s radio); " +
-    'the same moves made slowly one by one leak nothing',
-};
+const KNOWN_LEAKS: Readonly<Record<string, string>> = {};
 const ACTIONS_PER_ROUND = Number(process.env['PW_RANDOM_ACTIONS'] ?? 60);
 const ROUND_MS = Number(process.env['PW_RANDOM_ROUND_MS'] ?? 15_000);
 const ROUNDS = 3;

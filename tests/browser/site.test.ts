@@ -140,7 +140,8 @@ describe('with WebGL (SwiftShader)', () => {
         await context.close();
       }
     }
-  });
+    // Twelve page loads, each scrolled through so every figure below the fold computes too.
+  }, 480_000);
 });
 
 describe('without WebGL', () => {

@@ -12,12 +12,24 @@
  * Nothing a task throws escapes: the error is kept in `error` for the element's status line
  * (`retry()` runs the task again). A run whose input tensor was disposed while it ran (the
  * owner replaced it) is dropped silently, like an overtaken run: the replacement comes next.
+ *
+ * Runs happen only while the host is in the document. Lit still updates an element after it
+ * has left (a state change in its disconnectedCallback, a draw that lands late), and a result
+ * committed then would never be disposed; back in the document, the host computes again.
+ *
+ * A host element computes only once it has come near the viewport (`whenSeen`): figures further
+ * down the page wait until the reader scrolls towards them. Once its first results are in, the
+ * host gives back the height its page reserved for it (FigureHeights.astro).
  */
 import { emit } from '../events';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureBackend } from '../../lib/browser/backend';
 import { tracked } from '../../lib/browser/activity';
+import { releaseHeight, whenSeen } from './visibility';
+
+/** Every controller of each host, so the host's reserved height goes when all have settled. */
+const controllersOf = new WeakMap<object, Set<TensorTaskController<never, never>>>();
 
 export type TaskStatus = 'initial' | 'pending' | 'complete' | 'error';
 
@@ -51,15 +63,37 @@ export class TensorTaskController<
   private announced: R | undefined;
   private runId = 0;
   private abort: AbortController | undefined;
+  private connected = false;
+  private seen = false;
+  private unwatch: (() => void) | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly options: TensorTaskOptions<A, R>,
   ) {
     host.addController(this);
+    let siblings = controllersOf.get(host);
+    if (!siblings) controllersOf.set(host, (siblings = new Set()));
+    siblings.add(this as unknown as TensorTaskController<never, never>);
+  }
+
+  hostConnected(): void {
+    this.connected = true;
+    if (!this.seen && typeof Element !== 'undefined' && this.host instanceof Element) {
+      this.unwatch = whenSeen(this.host, () => {
+        this.seen = true;
+        this.unwatch = undefined;
+        this.host.requestUpdate();
+      });
+      return;
+    }
+    this.seen = true;
+    // Disconnecting dropped the result: an element put back in the page computes it again.
+    if (this.lastArgs === undefined) this.host.requestUpdate();
   }
 
   hostUpdate(): void {
+    if (!this.connected || !this.seen) return;
     const args = this.options.args();
     if (args === undefined || sameArgs(args, this.lastArgs)) return;
     this.lastArgs = args;
@@ -67,6 +101,7 @@ export class TensorTaskController<
   }
 
   hostUpdated(): void {
+    this.releaseHeightWhenSettled();
     const { announce } = this.options;
     if (!announce || this.status !== 'complete' || this.value === this.announced) return;
     this.announced = this.value;
@@ -75,12 +110,24 @@ export class TensorTaskController<
   }
 
   hostDisconnected(): void {
+    this.connected = false;
+    this.unwatch?.();
+    this.unwatch = undefined;
     this.runId++;
     this.abort?.abort();
     this.abort = undefined;
     this.replace(undefined);
     this.lastArgs = undefined;
     this.status = 'initial';
+  }
+
+  /** The host's first results are in (none of its tasks still running): it takes its own height. */
+  private releaseHeightWhenSettled(): void {
+    if (this.status !== 'complete' && this.status !== 'error') return;
+    if (typeof Element === 'undefined' || !(this.host instanceof Element)) return;
+    const siblings = controllersOf.get(this.host) ?? new Set();
+    if ([...siblings].some((c) => c.status === 'pending')) return;
+    releaseHeight(this.host);
   }
 
   /** Runs the task again on the current arguments (after an error, say). */
