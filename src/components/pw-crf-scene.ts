@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { emit } from './events';
-import { classMapView, errorAlert, progressText, statusLine, indexSelect } from './templates';
+import { classMapView, errorAlert, progressText, statusLine, sceneSelect } from './templates';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, retryFailed } from './controllers/tensor-task';
@@ -289,13 +289,7 @@ export class PwCrfScene extends LitElement {
 
   private renderControls() {
     return html`<div class="controls">
-        ${indexSelect({
-          label: 'Scene',
-          name: 'scene',
-          options: this.items.map((s) => s.title),
-          value: this.scene,
-          onChange: this.onScene,
-        })}
+        ${sceneSelect(this.items, this.scene, this.onScene)}
         <span id="method-label">Inference</span>
         <span role="group" aria-labelledby="method-label">
           ${(['fast', 'exact'] as const).map(

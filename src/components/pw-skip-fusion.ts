@@ -6,6 +6,7 @@ import {
   rangeControl,
   statusLine,
   indexSelect,
+  sceneSelect,
   radioGroup,
 } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
@@ -308,13 +309,7 @@ export class PwSkipFusion extends LitElement {
   private renderControls() {
     const shown = this.shownClass();
     return html`<div class="controls">
-      ${indexSelect({
-        label: 'Scene',
-        name: 'scene',
-        options: this.items.map((s) => s.title),
-        value: this.scene,
-        onChange: this.onScene,
-      })}
+      ${sceneSelect(this.items, this.scene, this.onScene)}
       ${rangeControl({
         label: html`<span>pool4 skip weight <var>w</var>₄</span>`,
         name: 'pool4',
