@@ -3,6 +3,7 @@
 // src/components/FigureHeights.astro). Run after `npm run build` whenever a figure's layout
 // changes: `npm run figure-heights`.
 import { writeFileSync } from 'node:fs';
+import { format } from 'prettier';
 import { serveStatic } from './lib/serve.mjs';
 import { launchChromium } from './lib/chromium.mjs';
 import { LESSONS } from '../src/lessons.ts';
@@ -73,5 +74,6 @@ try {
   await browser.close();
   await server.close();
 }
-writeFileSync(OUT, `${JSON.stringify(table, null, 2)}\n`);
+// Written as Prettier writes it, so `npm run format:check` passes on a fresh table.
+writeFileSync(OUT, await format(JSON.stringify(table), { parser: 'json' }));
 console.log(`wrote ${OUT}`);
