@@ -3,7 +3,7 @@
 // src/components/FigureHeights.astro). Run after `npm run build` whenever a figure's layout
 // changes: `npm run figure-heights`.
 import { writeFileSync } from 'node:fs';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { serveStatic } from './lib/serve.mjs';
 import { launchChromium } from './lib/chromium.mjs';
 import { LESSONS } from '../src/lessons.ts';
@@ -75,5 +75,8 @@ try {
   await server.close();
 }
 // Written as Prettier writes it, so `npm run format:check` passes on a fresh table.
-writeFileSync(OUT, await format(JSON.stringify(table), { parser: 'json' }));
+writeFileSync(
+  OUT,
+  await format(JSON.stringify(table), { ...(await resolveConfig(OUT)), parser: 'json' }),
+);
 console.log(`wrote ${OUT}`);
