@@ -1,24 +1,6 @@
-/**
- * @summary Predict, then see: a question about the figure that follows, answer choices as a
- * native radio group, and a reveal that says whether the pick was right and why. Asking for a
- * guess before the answer is shown helps readers remember it (Hohman et al., "Communicating with
- * Interactive Articles", Distill 2020). Nothing is stored: the pick lives in this element only.
- *
- * @attr question - the question, one sentence.
- * @attr choices - JSON array of the answer choices (2 to 6 strings).
- * @attr answer - index of the correct choice in `choices`.
- * @attr figure - id of the figure that answers the question (it comes right after); the reveal
- *   links to it.
- * @slot why - the explanation, shown once the reader reveals the answer.
- * @fires pw-predict-reveal - `CustomEvent<{ pick: number | undefined; correct: boolean }>` on
- *   each reveal.
- *
- * Light-DOM content without a slot is the static fallback (question, choices and answer, for
- * readers without scripts); the page's stylesheet hides the `why` slot until the element is
- * defined, so the explanation is not shown twice.
- */
 import { LitElement, css, html, nothing } from 'lit';
 import { elementStyles } from './shared-styles';
+import { emit } from './events';
 import { invalid } from '../lib/validate';
 
 export interface PredictReveal {
@@ -45,6 +27,20 @@ function parseChoices(text: string): string[] {
   return value;
 }
 
+/**
+ * @summary Predict, then see: a question about the figure that follows, answer choices as a
+ * native radio group, and a reveal that says whether the pick was right and why. Asking for a
+ * guess before the answer is shown helps readers remember it (Hohman et al., "Communicating with
+ * Interactive Articles", Distill 2020). Nothing is stored: the pick lives in this element only.
+ *
+ * @slot why - the explanation, shown once the reader reveals the answer.
+ * @fires pw-predict-reveal - `CustomEvent<{ pick: number | undefined; correct: boolean }>` on
+ *   each reveal.
+ *
+ * Light-DOM content without a slot is the static fallback (question, choices and answer, for
+ * readers without scripts); the page's stylesheet hides the `why` slot until the element is
+ * defined, so the explanation is not shown twice.
+ */
 export class PwPredict extends LitElement {
   static override properties = {
     question: { type: String },
@@ -139,9 +135,13 @@ export class PwPredict extends LitElement {
     `,
   ];
 
+  /** The question, one sentence. */
   declare question: string;
+  /** JSON array of the answer choices (2 to 6 strings). */
   declare choices: string;
+  /** Index of the correct choice in `choices`. */
   declare answer: number;
+  /** Id of the figure that answers the question (it comes right after); the reveal links to it. */
   declare figure: string;
   declare pick: number | undefined;
   declare revealed: boolean;
@@ -167,13 +167,7 @@ export class PwPredict extends LitElement {
   private reveal(): void {
     this.revealed = true;
     const detail: PredictReveal = { pick: this.pick, correct: this.pick === this.answer };
-    this.dispatchEvent(
-      new CustomEvent<PredictReveal>('pw-predict-reveal', {
-        detail,
-        bubbles: true,
-        composed: true,
-      }),
-    );
+    emit(this, 'pw-predict-reveal', detail);
   }
 
   override render() {
