@@ -35,7 +35,10 @@ export function recordComputed() {
  */
 export async function moveSlider({ h, s, moves, timeoutMs, budgetMs }) {
   const hosts = [...document.querySelectorAll('*')].filter(
-    (el) => el.tagName.startsWith('PW-') && el.shadowRoot && el.tagName !== 'PW-BACKEND-STATUS',
+    (el) =>
+      el.tagName.startsWith('PW-') &&
+      el.shadowRoot &&
+      !['PW-BACKEND-STATUS', 'PW-PREDICT'].includes(el.tagName),
   );
   const host = hosts[h];
   const sliderLabel = (el) => {
@@ -162,7 +165,10 @@ export async function moveSlider({ h, s, moves, timeoutMs, budgetMs }) {
 /** In the page: scrolls live element `h` to the middle of the viewport (figures compute when near). */
 export function scrollToHost(h) {
   const hosts = [...document.querySelectorAll('*')].filter(
-    (el) => el.tagName.startsWith('PW-') && el.shadowRoot && el.tagName !== 'PW-BACKEND-STATUS',
+    (el) =>
+      el.tagName.startsWith('PW-') &&
+      el.shadowRoot &&
+      !['PW-BACKEND-STATUS', 'PW-PREDICT'].includes(el.tagName),
   );
   hosts[h]?.scrollIntoView({ block: 'center' });
 }
@@ -170,7 +176,10 @@ export function scrollToHost(h) {
 export function liveSliders() {
   return [...document.querySelectorAll('*')]
     .filter(
-      (el) => el.tagName.startsWith('PW-') && el.shadowRoot && el.tagName !== 'PW-BACKEND-STATUS',
+      (el) =>
+        el.tagName.startsWith('PW-') &&
+        el.shadowRoot &&
+        !['PW-BACKEND-STATUS', 'PW-PREDICT'].includes(el.tagName),
     )
     .map((el, h) => ({
       h,

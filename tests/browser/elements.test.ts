@@ -11,7 +11,7 @@ import { waitForIdle } from './idle';
 import { LESSONS } from '../../src/lessons';
 
 const baseUrl = inject('baseUrl');
-const NOT_FIGURES = ['PW-IMAGE-PICKER', 'PW-BACKEND-STATUS'];
+const NOT_FIGURES = ['PW-IMAGE-PICKER', 'PW-BACKEND-STATUS', 'PW-PREDICT'];
 
 /** A fingerprint of every canvas and SVG inside the element, through nested shadow roots. */
 function figurePixels(page: Page, index: number): Promise<string> {

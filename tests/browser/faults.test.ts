@@ -159,13 +159,15 @@ describe('with WebGL: CSP, network, context loss, weights and uploads', () => {
         });
         await page.goto(baseUrl + WEIGHTS_PAGE.href);
         await waitForBackend(page);
+        // Figures compute only near the viewport: bring the first one still silent into view.
         const messages = (): Promise<string[]> =>
-          page.evaluate(() =>
-            [...document.querySelectorAll('[data-needs-weights]')].map(
-              (el) =>
-                el.shadowRoot?.querySelector('[role=alert], .error')?.textContent?.trim() ?? '',
-            ),
-          );
+          page.evaluate(() => {
+            const els = [...document.querySelectorAll('[data-needs-weights]')];
+            const text = (el: Element): string =>
+              el.shadowRoot?.querySelector('[role=alert], .error')?.textContent?.trim() ?? '';
+            els.find((el) => text(el) === '')?.scrollIntoView({ block: 'center' });
+            return els.map(text);
+          });
         await expect
           .poll(async () => (await messages()).every((m) => /weights|model|network/i.test(m)), {
             timeout: 60_000,

@@ -103,7 +103,7 @@ export function screenshotPath(name: string): string {
 // every new page and every new <pw-*> element is covered without editing the tests.
 
 /** Tags that are page chrome, not live figures. */
-const NOT_LIVE = new Set(['pw-backend-status']);
+const NOT_LIVE = new Set(['pw-backend-status', 'pw-predict']);
 
 /**
  * Init script: records CSP violations in `globalThis.__pwCsp` and counts each element's

@@ -141,7 +141,10 @@ describe('compute what is seen', () => {
     // The first live figure whose top lies two screens or more below the viewport's bottom edge.
     const index = await page.evaluate(() => {
       const live = [...document.querySelectorAll('*')].filter(
-        (el) => el.tagName.startsWith('PW-') && el.tagName !== 'PW-BACKEND-STATUS',
+        (el) =>
+          el.tagName.startsWith('PW-') &&
+          el.tagName !== 'PW-BACKEND-STATUS' &&
+          el.tagName !== 'PW-PREDICT',
       );
       return live.findIndex((el) => el.getBoundingClientRect().top >= 3 * innerHeight);
     });
@@ -154,7 +157,10 @@ describe('compute what is seen', () => {
 
     await page.evaluate((i) => {
       const live = [...document.querySelectorAll('*')].filter(
-        (el) => el.tagName.startsWith('PW-') && el.tagName !== 'PW-BACKEND-STATUS',
+        (el) =>
+          el.tagName.startsWith('PW-') &&
+          el.tagName !== 'PW-BACKEND-STATUS' &&
+          el.tagName !== 'PW-PREDICT',
       );
       live[i]?.scrollIntoView({ block: 'center' });
     }, index);
