@@ -15,6 +15,7 @@ import {
   openInstrumentedPage,
   waitForBackend,
   waitForLiveElements,
+  waitForDrawnCanvases,
 } from './page-helpers';
 import { LESSONS } from '../../src/lessons';
 
@@ -299,19 +300,6 @@ async function inPageImage(
   return Buffer.from(base64, 'base64');
 }
 
-/** Scrolls the `index`th live element (as `liveElementStates` counts them) to the viewport's middle. */
-async function scrollLiveElementIntoView(page: Page, index: number): Promise<void> {
-  await page.evaluate(
-    ([i, skip]) => {
-      const live = [...document.querySelectorAll('*')].filter(
-        (el) => el.tagName.startsWith('PW-') && !skip.includes(el.tagName.toLowerCase()),
-      );
-      live[i]?.scrollIntoView({ block: 'center' });
-    },
-    [index, ['pw-backend-status', 'pw-predict'] as string[]] as const,
-  );
-}
-
 describe('without WebGL', () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -333,15 +321,7 @@ describe('without WebGL', () => {
         .poll(() => page.locator('pw-backend-status .notice').textContent())
         .toMatch(/WebGL is not available|Neither WebGL/);
       await waitForLiveElements(page, 120_000);
-      // Figures (and the views inside them) draw when seen: bring each undrawn one into view.
-      const undrawn = async (): Promise<number> => {
-        const i = (await liveElementStates(page)).findIndex(
-          (st) => st.canvases > 0 && st.drawnCanvases === 0,
-        );
-        if (i >= 0) await scrollLiveElementIntoView(page, i);
-        return i;
-      };
-      await expect.poll(undrawn, { timeout: 60_000, interval: 500 }).toBe(-1);
+      await waitForDrawnCanvases(page);
       const states = await liveElementStates(page);
       expect(states.filter((st) => st.alert !== '')).toEqual([]);
       expect(states.filter((st) => st.canvases > 0 && st.drawnCanvases === 0)).toEqual([]);

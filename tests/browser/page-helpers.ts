@@ -277,3 +277,28 @@ export async function waitForLiveElements(page: Page, timeout = 60_000): Promise
     states = await liveElementStates(page);
   }
 }
+
+/**
+ * Figures, and the views inside them, draw only when seen: brings each live element with an
+ * undrawn canvas into view until every canvas has drawn (or `timeout` ms pass; the caller's
+ * assertions then say which).
+ */
+export async function waitForDrawnCanvases(page: Page, timeout = 60_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const i = (await liveElementStates(page)).findIndex(
+      (st) => st.canvases > 0 && st.drawnCanvases < st.canvases,
+    );
+    if (i < 0 || Date.now() > deadline) return;
+    await page.evaluate(
+      ([index, skip]) => {
+        const live = [...document.querySelectorAll('*')].filter(
+          (el) => el.tagName.startsWith('PW-') && !skip.includes(el.tagName.toLowerCase()),
+        );
+        live[index]?.scrollIntoView({ block: 'center' });
+      },
+      [i, [...NOT_LIVE]] as const,
+    );
+    await page.waitForTimeout(500);
+  }
+}
