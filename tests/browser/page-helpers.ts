@@ -248,6 +248,19 @@ export function isRendered(s: LiveElementState): boolean {
   return s.canvases > 0 ? s.drawnCanvases === s.canvases : s.updated && !s.busy;
 }
 
+/** Scrolls the `index`th live element (as `liveElementStates` counts them) to mid-viewport. */
+async function scrollLiveElementIntoView(page: Page, index: number): Promise<void> {
+  await page.evaluate(
+    ([i, skip]) => {
+      const live = [...document.querySelectorAll('*')].filter(
+        (el) => el.tagName.startsWith('PW-') && !skip.includes(el.tagName.toLowerCase()),
+      );
+      live[i]?.scrollIntoView({ block: 'center' });
+    },
+    [index, [...NOT_LIVE]] as const,
+  );
+}
+
 /**
  * Waits until every live element on the page has rendered (see `isRendered`); throws naming
  * the elements that did not within `timeout` ms. Needs `openInstrumentedPage` for `pw-computed`.
@@ -257,14 +270,9 @@ export async function waitForLiveElements(page: Page, timeout = 60_000): Promise
   let states = await liveElementStates(page);
   while (!states.every(isRendered)) {
     // Figures compute only near the viewport: bring the first one still waiting into view.
-    await page.evaluate(
-      ([index, skip]) => {
-        const live = [...document.querySelectorAll('*')].filter(
-          (el) => el.tagName.startsWith('PW-') && !skip.includes(el.tagName.toLowerCase()),
-        );
-        live[index]?.scrollIntoView({ block: 'center' });
-      },
-      [states.findIndex((s) => !isRendered(s)), [...NOT_LIVE]] as const,
+    await scrollLiveElementIntoView(
+      page,
+      states.findIndex((s) => !isRendered(s)),
     );
     if (Date.now() > deadline) {
       const late = states.filter((s) => !isRendered(s));
@@ -290,15 +298,7 @@ export async function waitForDrawnCanvases(page: Page, timeout = 60_000): Promis
       (st) => st.canvases > 0 && st.drawnCanvases < st.canvases,
     );
     if (i < 0 || Date.now() > deadline) return;
-    await page.evaluate(
-      ([index, skip]) => {
-        const live = [...document.querySelectorAll('*')].filter(
-          (el) => el.tagName.startsWith('PW-') && !skip.includes(el.tagName.toLowerCase()),
-        );
-        live[index]?.scrollIntoView({ block: 'center' });
-      },
-      [i, [...NOT_LIVE]] as const,
-    );
+    await scrollLiveElementIntoView(page, i);
     await page.waitForTimeout(500);
   }
 }
