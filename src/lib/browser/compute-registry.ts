@@ -16,28 +16,12 @@ import type { CrfMethod, CrfParams, ScribbleDab } from '../crf/index';
 import { scribbleFigure } from '../crf/scribble-figure';
 import type { FcnVariant } from '../fcn/fcn';
 import { isTensorRef, toWire, type TensorRef } from './compute-wire';
+import type { Figure, Inputs, RunContext } from './figures/figure';
+
+export type { RunContext } from './figures/figure';
 
 /** Thrown when a request names a tensor this thread no longer holds; the client resends it. */
 export const MISSING_REF = 'compute: missing tensor ';
-
-export interface RunContext {
-  readonly signal: AbortSignal;
-  /** Whether WebGL here runs on a software rasterizer (the CRF then takes the typed arrays). */
-  readonly softwareGpu: boolean;
-}
-
-/** Tensors of a run's inputs, made from the stored refs; disposed when the run ends. */
-type Inputs = Record<string, tf.Tensor>;
-
-/** What each figure takes (besides its tensors) and how it computes. */
-interface Figure {
-  run(
-    tensors: Inputs,
-    options: Record<string, unknown>,
-    ctx: RunContext,
-    ids: Record<string, string>,
-  ): Promise<unknown>;
-}
 
 const stored = new Map<string, TensorRef>();
 const STORE_LIMIT = 48;
@@ -71,7 +55,8 @@ export interface AbortedRun {
 }
 const aborted: AbortedRun[] = [];
 
-const FIGURES: Record<string, Figure> = {
+/** The FCN and CRF figures; the other pages' figures are in ./figures/, one file per page. */
+const CORE_FIGURES: Record<string, Figure> = {
   /** pw-crf-scene: FCN-8s on the scene (once per scene), then the CRF. */
   'crf-scene': {
     async run({ image, truth }, options, ctx, ids) {
@@ -202,6 +187,11 @@ const FIGURES: Record<string, Figure> = {
       }
     },
   },
+};
+
+/** Every figure by name. */
+const FIGURES: Record<string, Figure> = {
+  ...CORE_FIGURES,
 };
 
 export function hasFigure(name: string): boolean {
