@@ -11,6 +11,7 @@ import { compute } from '../lib/browser/compute-client';
 import { fromWire } from '../lib/browser/compute-wire';
 import { type CrfSlider, crfSliderStyles, renderCrfSlider } from './crf-sliders';
 import { TABLEAU10, cssRgb, type Rgb } from '../lib/palettes';
+import { UrlStateController } from './controllers/url-state';
 import './pw-tensor-view';
 
 const BRUSHES = ['red', 'blue', 'green', 'yellow'] as const;
@@ -132,6 +133,15 @@ export class PwCrfScribble extends LitElement {
   private drawing: ScribbleDab[] | undefined;
   private drawnPhoto: tf.Tensor | undefined;
   private announced: unknown;
+
+  /**
+   * Settings shared by URL (`?id=...`), copy-link and PNG controls: the photo and the sliders.
+   * The strokes are a drawing, not a setting: they stay out of the URL.
+   */
+  readonly share = new UrlStateController(this, [
+    ...SLIDERS.map((s) => `${s.key}:${s.key === 'iterations' ? 'int' : 'num'}:${s.min}..${s.max}`),
+    'src',
+  ]);
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private resultArgs() {

@@ -10,8 +10,12 @@ import { fcnLayers, totalParams, type NetworkLayer } from '../lib/fcn/network';
 import type { LayerMaps } from '../lib/fcn/network-maps';
 import { FCN_OUTPUT_STRIDE, type FcnVariant } from '../lib/fcn';
 import type { FeatureLayer } from './pw-feature-grid';
+import { UrlStateController } from './controllers/url-state';
 import './pw-tensor-view';
 import './pw-feature-grid';
+
+/** Every layer's name (the same at every input size): what `selected` may be in a URL. */
+const LAYER_NAMES = fcnLayers(32, 32).map((l) => l.name);
 
 /** Grid place of each node: position along the flow, and lane (0 = encoder, 1..3 = decoder). */
 const PLACE: Readonly<Record<string, readonly [number, number]>> = {
@@ -219,6 +223,13 @@ export class PwNetwork extends LitElement {
   declare focusIndex: number;
 
   private resizeObserver: ResizeObserver | undefined;
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, [
+    'variant:32s|16s|8s',
+    `selected:${LAYER_NAMES.join('|')}`,
+    'src',
+  ]);
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.size }));
   private readonly maps = new TensorTaskController(this, {

@@ -14,7 +14,10 @@ const baseUrl = inject('baseUrl');
 
 /** Per page: each wired figure's id and settings to share (`src: 1` = the picker's 2nd item). */
 const FIGURES: Record<string, Record<string, Record<string, string | number>>> = {
-  '': { 'overview-demo': { variant: '16s', src: 1 } },
+  '': {
+    'overview-demo': { variant: '16s', src: 1 },
+    'network-demo': { variant: '16s', selected: 'fc7', src: 1 },
+  },
   'pooling/': {
     'pool-demo': { size: 8, stride: 8, mode: 'average', src: 1 },
     'unpool-demo': { size: 6 },
@@ -31,8 +34,14 @@ const FIGURES: Record<string, Record<string, Record<string, string | number>>> =
     'resize-demo': { factor: 3, convention: 'alignCorners' },
     'kernels-demo': { factor: 6, kind: 'random' },
   },
-  'skip-fusion/': { 'fusion-demo': { scene: 5, variant: '16s', pool4: 1.5, pool3: 0.25 } },
-  'crf/': { 'crf-demo': { scene: 2, w1: 5, thetaBeta: 10, iterations: 3 } },
+  'skip-fusion/': {
+    'fusion-demo': { scene: 5, variant: '16s', pool4: 1.5, pool3: 0.25 },
+    'fusion-network': { variant: '32s', selected: 'pool4' },
+  },
+  'crf/': {
+    'crf-demo': { scene: 2, w1: 5, thetaBeta: 10, iterations: 3 },
+    'crf-scribble': { thetaBeta: 20, w1: 8, iterations: 4, src: 1 },
+  },
 };
 
 const GARBAGE = [
