@@ -548,7 +548,18 @@ def shipped_scores(
             f'shipped classifier: accuracy {clf_acc:.4f}; slid over the test scenes (coarse '
             f'map, 32x bilinear): mean IU {slid_iu:.4f}'
         )
-        classifier = dict(accuracyUint8=clf_acc, slidMeanIU32s=slid_iu)
+        # The reproduction sample for the classifier too (eval-reproduce.test.ts re-scores it).
+        rep_clf = np.zeros((NUM_CLASSES, NUM_CLASSES), np.int64)
+        with torch.no_grad():
+            rep_clf += confusion(
+                reference_forward(clf_deq, to_nchw(xs[:n_rep]), '32s').argmax(1).numpy(),
+                ys[:n_rep],
+            )
+        classifier = dict(
+            accuracyUint8=clf_acc,
+            slidMeanIU32s=slid_iu,
+            reproduction=dict(meanIU=scores(rep_clf)['meanIU'], confusion=rep_clf.tolist()),
+        )
     return dict(
         rows=rows,
         sizeBands=dict(

@@ -68,6 +68,16 @@ export const EvalReportSchema = z.looseObject({
   }),
   rows: z.array(EvalRowSchema),
   classifierAccuracy: z.optional(z.number()),
+  classifierTest: z.optional(z.looseObject({ patches: z.int() })),
+  /** The shipped (uint8) classifier: its accuracy and its coarse map's mean IU, slid. */
+  classifier: z.optional(
+    z.looseObject({
+      accuracyFloat32: z.number(),
+      accuracyUint8: z.number(),
+      slidMeanIU32s: z.number(),
+      bytes: z.int(),
+    }),
+  ),
   crfValidationSweep: z.optional(ValidationSweepSchema),
 });
 

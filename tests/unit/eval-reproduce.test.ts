@@ -14,7 +14,12 @@ import {
   segmentationScores,
   type ConfusionMatrix,
 } from '../../src/lib/fcn/metrics';
-import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/fcn/weights';
+import {
+  CLASSIFIER_WEIGHT_SHAPES,
+  disposeFcnWeights,
+  loadFcnWeights,
+  type FcnWeights,
+} from '../../src/lib/fcn/weights';
 import { fileFetch } from '../../scripts/lib/file-fetch';
 
 const SCENES = 'public/images/scenes';
@@ -27,7 +32,10 @@ interface Reproduction {
 
 const report = JSON.parse(readFileSync('public/weights/eval.json', 'utf8')) as {
   reproduction: Reproduction;
+  classifier?: { reproduction?: { meanIU: number; confusion: number[][] } };
 };
+/** The shipped classifier's sample (slid over the scenes: the FCN-32s path on its weights). */
+const classifierRow = report.classifier?.reproduction;
 const index = JSON.parse(readFileSync(`${SCENES}/index.json`, 'utf8')) as {
   numClasses: number;
   scenes: { image: string; label: string }[];
@@ -35,14 +43,25 @@ const index = JSON.parse(readFileSync(`${SCENES}/index.json`, 'utf8')) as {
 const png = (file: string) => PNG.sync.read(readFileSync(`${SCENES}/${file}`));
 
 let weights: FcnWeights;
+let classifier: FcnWeights | undefined;
 const confusion: Record<string, ConfusionMatrix> = {};
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
   weights = await loadFcnWeights('public/weights/model.json', { fetch: fileFetch });
+  if (classifierRow) {
+    classifier = await loadFcnWeights('public/weights/classifier/model.json', {
+      fetch: fileFetch,
+      shapes: CLASSIFIER_WEIGHT_SHAPES,
+    });
+  }
+  const nets = [
+    ...VARIANTS.map((v) => ({ name: v, net: weights, variant: v })),
+    ...(classifier ? [{ name: 'classifier', net: classifier, variant: '32s' as const }] : []),
+  ];
   const L = index.numClasses;
-  for (const v of VARIANTS) {
-    confusion[v] = Array.from({ length: L }, () => new Array<number>(L).fill(0));
+  for (const { name } of nets) {
+    confusion[name] = Array.from({ length: L }, () => new Array<number>(L).fill(0));
   }
   for (const scene of index.scenes.slice(0, report.reproduction.scenes)) {
     const img = png(scene.image);
@@ -51,22 +70,25 @@ beforeAll(async () => {
       { length: img.width * img.height },
       (_, i) => lab.data[4 * i] ?? 0,
     );
-    for (const v of VARIANTS) {
+    for (const { name, net, variant } of nets) {
       const labels = tf.tidy(() => {
         const rgba = tf.tensor3d(Uint8Array.from(img.data), [img.height, img.width, 4], 'int32');
         const image = tf.div(tf.cast(tf.slice(rgba, [0, 0, 0], [-1, -1, 3]), 'float32'), 255);
-        const result = fcnForward(weights, tf.expandDims(image, 0), { variant: v });
+        const result = fcnForward(net, tf.expandDims(image, 0), { variant });
         const arg = tf.argMax(result.logits, -1);
         disposeFcnResult(result);
         return arg;
       });
-      confusionMatrix(labels.dataSync(), truth, L, confusion[v]);
+      confusionMatrix(labels.dataSync(), truth, L, confusion[name]);
       labels.dispose();
     }
   }
 }, 300_000);
 
-afterAll(() => disposeFcnWeights(weights));
+afterAll(() => {
+  disposeFcnWeights(weights);
+  if (classifier) disposeFcnWeights(classifier);
+});
 
 describe('the committed weights re-score to the numbers in eval.json', () => {
   it('covers every variant on at least 12 committed test scenes', () => {
@@ -92,4 +114,19 @@ describe('the committed weights re-score to the numbers in eval.json', () => {
       expect(Math.abs(s.pixelAccuracy - want.pixelAccuracy)).toBeLessThan(1e-4);
     });
   }
+
+  it.runIf(classifierRow !== undefined)(
+    'the shipped classifier, slid over the same scenes: mean IU as recorded',
+    () => {
+      const want = classifierRow;
+      const got = confusion['classifier'];
+      if (!want || !got) throw new Error('no classifier row');
+      const pixels = want.confusion.flat().reduce((a, b) => a + b, 0);
+      const moved = got
+        .flat()
+        .reduce((s, n, i) => s + Math.abs(n - (want.confusion.flat()[i] ?? 0)), 0);
+      expect(moved / 2).toBeLessThanOrEqual(pixels * 1e-4);
+      expect(Math.abs(segmentationScores(got).meanIU - want.meanIU)).toBeLessThan(1e-3);
+    },
+  );
 });

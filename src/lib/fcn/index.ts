@@ -10,3 +10,4 @@ export * from './effective-rf';
 export * from './mosaic';
 export * from './confusion';
 export * from './metrics';
+export * from './knowledge-transfer';

@@ -65,6 +65,16 @@ export const FCN_WEIGHT_SHAPES: Readonly<Record<string, readonly number[]>> = {
   ...conv('score_pool3', 1, 64, K),
 };
 
+/**
+ * The shipped classifier's tensors (`public/weights/classifier/`): the FCN's encoder, fc6, fc7
+ * and score_fr, as the 11-way classifier was before any segmentation training (convolutionalized,
+ * so the names and shapes are the FCN's). It has no decoder.
+ */
+export const CLASSIFIER_WEIGHT_SHAPES: Readonly<Record<string, readonly number[]>> =
+  Object.fromEntries(
+    Object.entries(FCN_WEIGHT_SHAPES).filter(([name]) => !/^(upscore|score_pool)/.test(name)),
+  );
+
 function conv(name: string, k: number, cin: number, cout: number): Record<string, number[]> {
   return { [`${name}/kernel`]: [k, k, cin, cout], [`${name}/bias`]: [cout] };
 }
@@ -88,6 +98,8 @@ export interface FetchResponseLike {
 export interface LoadFcnWeightsOptions {
   /** Default: `globalThis.fetch`. Node tests pass one that reads files. */
   fetch?: (url: string) => Promise<FetchResponseLike>;
+  /** The tensors the file must hold, by name and shape. Default `FCN_WEIGHT_SHAPES`. */
+  shapes?: Readonly<Record<string, readonly number[]>>;
 }
 
 const BYTES: Readonly<Record<string, number>> = {
@@ -108,6 +120,7 @@ export async function loadFcnWeights(
   options: LoadFcnWeightsOptions = {},
 ): Promise<FcnWeights> {
   const fetchFn = options.fetch ?? ((url: string) => globalThis.fetch(url));
+  const shapes = options.shapes ?? FCN_WEIGHT_SHAPES;
   const res = await fetchOk(fetchFn, manifestUrl);
   let json: unknown;
   try {
@@ -128,7 +141,7 @@ export async function loadFcnWeights(
   let byteLength = 0;
   try {
     for (const [g, group] of groups.entries()) {
-      checkEntries(manifestUrl, group.weights);
+      checkEntries(manifestUrl, group.weights, shapes);
       const buffers = await Promise.all(
         group.paths.map(async (p) => (await fetchOk(fetchFn, base + p)).arrayBuffer()),
       );
@@ -148,7 +161,7 @@ export async function loadFcnWeights(
       const decoded = tf.io.decodeWeights(concat(buffers), group.weights);
       for (const [name, t] of Object.entries(decoded)) tensors.set(name, t);
     }
-    for (const [name, shape] of Object.entries(FCN_WEIGHT_SHAPES)) {
+    for (const [name, shape] of Object.entries(shapes)) {
       if (!tensors.has(name))
         throw new Error(`invalid weights ${manifestUrl}: missing tensor "${name}"`);
       const values = tensors.get(name)?.dataSync() ?? [];
@@ -170,9 +183,13 @@ export function disposeFcnWeights(weights: FcnWeights): void {
   weights.tensors.forEach((t) => t.dispose());
 }
 
-function checkEntries(url: string, entries: tf.io.WeightsManifestEntry[]): void {
+function checkEntries(
+  url: string,
+  entries: tf.io.WeightsManifestEntry[],
+  shapes: Readonly<Record<string, readonly number[]>>,
+): void {
   for (const e of entries) {
-    const expected = FCN_WEIGHT_SHAPES[e.name];
+    const expected = shapes[e.name];
     if (!expected) throw new Error(`invalid weights ${url}: unexpected tensor "${e.name}"`);
     if (e.shape.length !== expected.length || e.shape.some((d, i) => d !== expected[i])) {
       throw new Error(
