@@ -6,6 +6,16 @@ import {
   type BackendEventDetail,
 } from '../lib/browser/backend';
 
+const DISMISSED_KEY = 'pw-dismissed-notice';
+
+function readDismissed(): string {
+  try {
+    return sessionStorage.getItem(DISMISSED_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
 /**
  * @summary The page's compute badge: shows loading progress while tfjs starts, then which
  * backend runs (webgl / wasm / cpu), with a plain-language notice when it is not WebGL.
@@ -15,7 +25,7 @@ import {
  * @csspart badge - the small backend label.
  */
 export class PwBackendStatus extends LitElement {
-  static override properties = { state: { state: true } };
+  static override properties = { state: { state: true }, dismissed: { state: true } };
   static override styles = css`
     :host {
       display: contents;
@@ -36,16 +46,33 @@ export class PwBackendStatus extends LitElement {
       font: inherit;
       margin-left: 0.5rem;
     }
+    /* A toast at the bottom of the viewport, not a block above the lesson: it arrives after
+       the backend starts, and a block would push the whole page down (layout shift). */
     .notice {
-      margin: 0.5rem 0 0;
+      position: fixed;
+      inset-block-end: 0.75rem;
+      inset-inline: 0.75rem;
+      margin: 0 auto;
+      max-inline-size: 34rem;
+      max-block-size: 40vh;
+      overflow: auto;
+      z-index: 10;
       padding: 0.5rem 0.75rem;
+      border: 1px solid var(--pw-border, #ccc);
       border-left: 4px solid var(--pw-warn, #b26a00);
+      border-radius: 0.35rem;
       background: var(--pw-surface, #fff);
+      box-shadow: 0 0.25rem 1rem rgb(0 0 0 / 0.2);
       font-size: 0.9rem;
     }
   `;
 
   declare state: BackendEventDetail;
+  /**
+   * The notice the reader dismissed (its text); a different notice shows again. Kept for the
+   * browser session (sessionStorage), so the next lesson does not repeat it.
+   */
+  declare dismissed: string;
   private readonly onBackend = (event: Event) => {
     this.state = (event as CustomEvent<BackendEventDetail>).detail;
   };
@@ -53,6 +80,25 @@ export class PwBackendStatus extends LitElement {
   constructor() {
     super();
     this.state = lastBackendEvent;
+    this.dismissed = readDismissed();
+  }
+
+  /** A notice toast: `body` and its buttons, with "Dismiss" (unless dismissed already). */
+  private notice(role: 'alert' | 'note', key: string, body: unknown, action: unknown = '') {
+    if (this.dismissed === key) return '';
+    return html`<p class="notice" role=${role}>
+      ${body} ${action}
+      <button type="button" @click=${() => this.dismiss(key)}>Dismiss</button>
+    </p>`;
+  }
+
+  private dismiss(key: string): void {
+    this.dismissed = key;
+    try {
+      sessionStorage.setItem(DISMISSED_KEY, key);
+    } catch {
+      // Storage may be off (private mode, a sandboxed frame): dismissed for this page only.
+    }
   }
 
   override connectedCallback(): void {
@@ -78,17 +124,20 @@ export class PwBackendStatus extends LitElement {
     }
     if (s.phase === 'lost') {
       return html`<span class="badge" part="badge" data-backend="lost">compute: stopped</span>
-        <p class="notice" role="alert">
-          ${s.message} The text and static figures are unaffected.
-          <button type="button" @click=${() => location.reload()}>Reload figures</button>
-        </p>`;
+        ${this.notice(
+          'alert',
+          `lost ${s.message}`,
+          `${s.message} The text and static figures are unaffected.`,
+          html`<button type="button" @click=${() => location.reload()}>Reload figures</button>`,
+        )}`;
     }
     if (s.phase === 'failed') {
       return html`<span class="badge" part="badge" data-backend="none">no compute</span>
-        <p class="notice" role="alert">
-          Live figures cannot run in this browser (${s.message}). The text and static figures still
-          tell the whole story.
-        </p>`;
+        ${this.notice(
+          'alert',
+          `failed ${s.message}`,
+          `Live figures cannot run in this browser (${s.message}). The text and static figures still tell the whole story.`,
+        )}`;
     }
     return html`<span
         class="badge"
@@ -96,7 +145,7 @@ export class PwBackendStatus extends LitElement {
         data-backend=${s.info.name}
         title="TensorFlow.js backend computing the figures"
         >compute: ${s.info.name}</span
-      >${s.info.notice ? html`<p class="notice" role="note">${s.info.notice}</p>` : ''}`;
+      >${s.info.notice ? this.notice('note', `note ${s.info.notice}`, s.info.notice) : ''}`;
   }
 }
 
