@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { emit } from './events';
 import {
   classMapView,
   errorAlert,
@@ -70,6 +71,8 @@ const VARIANT_OPTIONS = SKIP_VARIANTS.map((v) => ({ value: v, label: `FCN-${v}` 
  * network's mean IU on it; below, one network's streams for one class on one shared colour
  * scale, with each stream's largest magnitude as a bar; skip-weight sliders.
  *
+ * @fires pw-stream - `CustomEvent<{ stream: SkipStream; variant: FcnVariant; src: string }>` when
+ *   the reader asks to see a stream in the network diagram (its button, shown when `linked`).
  * @fires pw-computed - `CustomEvent<{ ms: number; meanIU: number; meanIUs: number[] }>` after
  *   each new result: mean IU of `variant`, and of 32s, 16s, 8s in that order.
  */
@@ -81,6 +84,8 @@ export class PwSkipFusion extends LitElement {
     pool4: { type: Number },
     pool3: { type: Number },
     classIndex: { type: Number, attribute: 'class-index' },
+    highlight: { type: String },
+    linked: { type: Boolean },
   };
   static override styles = [
     elementStyles,
@@ -121,6 +126,18 @@ export class PwSkipFusion extends LitElement {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(min(100%, 8.5rem), 1fr));
         gap: 0.75rem;
+      }
+      .stream {
+        border-radius: 0.35rem;
+        outline-offset: 3px;
+      }
+      .stream.highlight {
+        outline: 2px solid var(--pw-warn, #9a5b00);
+      }
+      .to-diagram {
+        font: inherit;
+        font-size: 0.8rem;
+        margin-block-start: 0.25rem;
       }
       .magnitudes {
         inline-size: 100%;
@@ -169,6 +186,10 @@ export class PwSkipFusion extends LitElement {
   declare pool3: number;
   /** Class whose streams are shown; -1 (default) = the scene's largest object. */
   declare classIndex: number;
+  /** The stream outlined (a layer name from SKIP_STREAMS, e.g. set from a linked diagram). */
+  declare highlight: string;
+  /** Whether a network diagram is linked: each stream gets a "show in the diagram" button. */
+  declare linked: boolean;
 
   /** One colour range for every stream shown, kept while its inputs stay (no redraws). */
   private sharedRange: Range | undefined;
@@ -262,6 +283,8 @@ export class PwSkipFusion extends LitElement {
     this.pool4 = 1;
     this.pool3 = 1;
     this.classIndex = -1;
+    this.highlight = '';
+    this.linked = false;
   }
 
   override connectedCallback(): void {
@@ -305,6 +328,11 @@ export class PwSkipFusion extends LitElement {
   private readonly onClass = (index: number) => {
     this.classIndex = index;
   };
+
+  private showInDiagram(stream: SkipStream): void {
+    this.highlight = stream;
+    emit(this, 'pw-stream', { stream, variant: this.variant, src: this.current()?.src ?? '' });
+  }
 
   private renderControls() {
     const shown = this.shownClass();
@@ -415,14 +443,28 @@ export class PwSkipFusion extends LitElement {
             <div class="streams">
               ${STREAMS_OF[this.variant].map(
                 (name) =>
-                  html`<pw-tensor-view
-                    data-stream=${name}
-                    .tensor=${value.figure.streams[name]}
-                    mode="diverging"
-                    .channel=${c}
-                    .range=${this.sharedRange}
-                    label=${`${CAPTIONS[name]}, ${value.figure.streams[name].shape[0]}×${value.figure.streams[name].shape[1]}`}
-                  ></pw-tensor-view>`,
+                  html`<div class="stream ${name === this.highlight ? 'highlight' : ''}">
+                    <pw-tensor-view
+                      data-stream=${name}
+                      .tensor=${value.figure.streams[name]}
+                      mode="diverging"
+                      .channel=${c}
+                      .range=${this.sharedRange}
+                      label=${`${CAPTIONS[name]}, ${value.figure.streams[name].shape[0]}×${value.figure.streams[name].shape[1]}`}
+                    ></pw-tensor-view>
+                    ${
+                      this.linked
+                        ? html`<button
+                            type="button"
+                            class="to-diagram"
+                            aria-label=${`Show ${name} in the network diagram`}
+                            @click=${() => this.showInDiagram(name)}
+                          >
+                            ${name} in the diagram ↓
+                          </button>`
+                        : nothing
+                    }
+                  </div>`,
               )}
             </div>
             ${this.renderMagnitudes(value.readouts, c)}`
