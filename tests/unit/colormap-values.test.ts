@@ -48,8 +48,11 @@ describe('paintValues draws what the tensor path draws', () => {
   for (const [name, g, map, channel] of cases) {
     it(`${name}: the same bytes (to one rounding step) and the same range`, async () => {
       const plane = tf.tidy(() =>
-        tf.squeeze(tf.slice(tf.tensor(g.data, g.shape), [0, 0, channel], [-1, -1, 1]), [2]),
-      ) as tf.Tensor2D;
+        tf.squeeze<tf.Tensor2D>(
+          tf.slice(tf.tensor(g.data, g.shape), [0, 0, channel], [-1, -1, 1]),
+          [2],
+        ),
+      );
       const rgb = colorize(plane, map);
       const expected = await toPixelBytes(rgb);
       const painted = paintValues(g, { mode: map, channel });
@@ -85,13 +88,13 @@ describe('paintValues draws what the tensor path draws', () => {
 
   it('rgb clips to [0, 1]; labels take the largest score, or the index, in the palette', async () => {
     const rgbGrid = grid(prng(3), [4, 5, 3], -0.3, 1.3);
-    const rgbTensor = tf.clipByValue(tf.tensor3d(rgbGrid.data, [4, 5, 3]), 0, 1) as tf.Tensor3D;
+    const rgbTensor = tf.clipByValue<tf.Tensor3D>(tf.tensor3d(rgbGrid.data, [4, 5, 3]), 0, 1);
     const painted = paintValues(rgbGrid, { mode: 'rgb' });
     expect(compare(painted.rgba, await toPixelBytes(rgbTensor)).max).toBe(0);
     expect(painted.bounds).toEqual([0, 1]);
 
     const scores = grid(prng(4), [6, 7, 11], -3, 3);
-    const labels = tf.argMax(tf.tensor3d(scores.data, [6, 7, 11]), 2) as tf.Tensor2D;
+    const labels = tf.argMax<tf.Tensor2D>(tf.tensor3d(scores.data, [6, 7, 11]), 2);
     const coloured = labelColors(labels, CATEGORICAL);
     const byScores = paintValues(scores, { mode: 'labels', palette: CATEGORICAL });
     expect(compare(byScores.rgba, await toPixelBytes(coloured)).max).toBe(0);

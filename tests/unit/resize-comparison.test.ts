@@ -64,22 +64,24 @@ describe('resizeComparison', () => {
   });
 
   it('rejects bad options with their names', async () => {
+    const flat = tf.zeros([4, 4]);
     expect(() => resizeComparison(img, 0, 'halfPixel')).toThrow(/invalid factor: 0/);
     expect(() => resizeComparison(img, 2, 'cubic' as 'halfPixel')).toThrow(
       /invalid convention: "cubic"/,
     );
-    expect(() => resizeComparison(tf.zeros([4, 4]) as tf.Tensor3D, 2, 'halfPixel')).toThrow(
+    expect(() => resizeComparison(flat as unknown as tf.Tensor3D, 2, 'halfPixel')).toThrow(
       /invalid x shape/,
     );
     await expect(resizeComparisonFigure(img, 9, 'halfPixel')).rejects.toThrow(/invalid factor: 9/);
+    flat.dispose();
   });
 
   it('leaks no tensors', async () => {
     for (const convention of RESIZE_CONVENTIONS) {
       await expectNoLeak(() => resizeComparison(img, 3, convention));
       await expectNoLeak(async () => {
-        const { table: _, ...tensors } = await resizeComparisonFigure(img, 3, convention);
-        return tensors;
+        const figure = await resizeComparisonFigure(img, 3, convention);
+        return [figure.deconv, figure.resized, figure.difference];
       });
     }
   });

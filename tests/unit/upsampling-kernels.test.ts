@@ -71,7 +71,7 @@ describe('upsampleWithKernel', () => {
 describe('upsamplingKernelFigure', () => {
   const img = randomTensor(prng(12), [5, 5, 3]) as tf.Tensor3D;
 
-  it('shows one channel of the kernel and the upsampled image clipped to [0, 1]', async () => {
+  it('shows one channel of the kernel and the upsampled image clipped to [0, 1]', () => {
     for (const kind of UPSAMPLING_KERNELS) {
       for (const f of [2, 3]) {
         const { taps, output } = upsamplingKernelFigure(img, kind, f, 4);
