@@ -1,11 +1,10 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { rangeControl, statusLine, UNIT_RANGE } from './templates';
 import * as Plot from '@observablehq/plot';
-import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
 import {
-  bilinearKernel,
+  bilinearFilterValues,
   bilinearKernelSize,
   bilinearPhases,
   bilinearProfile,
@@ -34,13 +33,11 @@ export class PwBilinearKernel extends LitElement {
   /** Upsampling factor f, 1..8 (default 2). */
   declare factor: number;
 
+  // At most 15×15 numbers, made in plain JavaScript: cheaper here than a trip to the worker.
   private readonly figure = new TensorTaskController(this, {
     announce: true,
     args: () => [this.factor] as const,
-    task: ([f]) => {
-      const k = bilinearKernelSize(f);
-      return tf.tidy(() => tf.reshape<tf.Rank.R2>(bilinearKernel(f, 1), [k, k]));
-    },
+    task: ([f]) => bilinearFilterValues(f),
   });
 
   /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
@@ -135,7 +132,7 @@ export class PwBilinearKernel extends LitElement {
         ${
           this.figure.value
             ? html`<pw-tensor-view
-                .tensor=${this.figure.value}
+                .values=${this.figure.value}
                 mode="grey"
                 .range=${UNIT_RANGE}
                 label=${`The ${k}×${k} kernel (size 2f − f mod 2 = ${k})`}

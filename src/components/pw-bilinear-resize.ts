@@ -1,30 +1,32 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { progressText, rangeControl, selectControl, statusLine } from './templates';
-import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController } from './controllers/tensor-task';
+import { errorAlert, progressText, rangeControl, selectControl, statusLine } from './templates';
+import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import {
-  bilinearUpsample,
-  compareWithResizeBilinear,
-  type ConventionDifference,
-} from '../lib/upsampling/index';
+import { compute } from '../lib/browser/compute-client';
+import type { BilinearResizeWire } from '../lib/browser/figures/bilinear-deconvolution';
+import type { ResizeConvention } from '../lib/upsampling/resize-comparison';
+import type { ValueGrid } from '../lib/colormap-values';
 import './pw-tensor-view';
 import { UrlStateController } from './controllers/url-state';
 
-type Convention = 'halfPixel' | 'asymmetric' | 'alignCorners';
+type Convention = ResizeConvention;
 
-const CONVENTIONS: readonly { value: Convention; label: string; flags: [boolean, boolean] }[] = [
-  { value: 'halfPixel', label: 'half-pixel centres', flags: [false, true] },
-  { value: 'asymmetric', label: 'asymmetric (tfjs default)', flags: [false, false] },
-  { value: 'alignCorners', label: 'align corners', flags: [true, false] },
+const CONVENTIONS: readonly { value: Convention; label: string }[] = [
+  { value: 'halfPixel', label: 'half-pixel centres' },
+  { value: 'asymmetric', label: 'asymmetric (tfjs default)' },
+  { value: 'alignCorners', label: 'align corners' },
 ];
 
-interface Comparison extends tf.TensorContainerObject {
-  deconv: tf.Tensor3D;
-  resized: tf.Tensor3D;
-  difference: tf.Tensor3D;
-}
+type Difference = { interior: number; border: number };
+
+/** One run's images (as drawn) and its table, committed together. */
+type Comparison = {
+  deconv: ValueGrid;
+  resized: ValueGrid;
+  difference: ValueGrid;
+  table: Record<Convention, Difference>;
+};
 
 /**
  * @summary The bilinear transposed convolution against `tf.image.resizeBilinear`: both outputs,
@@ -39,7 +41,6 @@ export class PwBilinearResize extends LitElement {
     workingSize: { type: Number, attribute: 'working-size' },
     factor: { type: Number },
     convention: { type: String },
-    table: { state: true },
   };
   static override styles = [
     elementStyles,
@@ -72,29 +73,32 @@ export class PwBilinearResize extends LitElement {
   declare factor: number;
   /** HalfPixel | asymmetric | alignCorners (default 'halfPixel'). */
   declare convention: Convention;
-  declare table: Record<Convention, ConventionDifference> | undefined;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
+  // Both upsamplings and the table run in the compute worker ('bilinear-resize').
   private readonly figure = new TensorTaskController(this, {
     announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.factor, this.convention] as const) : undefined,
-    task: async ([photo, f, convention]): Promise<Comparison> => {
-      this.table = await compareWithResizeBilinear(photo, f);
-      const [alignCorners, halfPixel] = CONVENTIONS.find((c) => c.value === convention)?.flags ?? [
-        false,
-        true,
-      ];
-      return tf.tidy(() => {
-        const [h, w] = photo.shape;
-        const deconv = bilinearUpsample(photo, f);
-        const resized = tf.image.resizeBilinear(photo, [h * f, w * f], alignCorners, halfPixel);
-        // Channel mean of the signed difference: one map, red where the deconvolution is brighter.
-        const difference = tf.mean<tf.Tensor3D>(tf.sub(deconv, resized), 2, true);
-        return { deconv: tf.clipByValue(deconv, 0, 1), resized, difference };
-      });
+    task: async ([photo, factor, convention], { signal }): Promise<Comparison> => {
+      const wire = (await compute(
+        'bilinear-resize',
+        { image: photo },
+        { factor, convention },
+        { signal },
+      )) as BilinearResizeWire;
+      return {
+        deconv: wire.deconv,
+        resized: wire.resized,
+        difference: wire.difference,
+        table: wire.table,
+      };
     },
   });
+
+  private readonly onRetry = (): void => {
+    retryFailed(this.photo, this.figure);
+  };
 
   /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
   readonly share = new UrlStateController(this, [
@@ -109,14 +113,13 @@ export class PwBilinearResize extends LitElement {
     this.workingSize = 32;
     this.factor = 4;
     this.convention = 'halfPixel';
-    this.table = undefined;
   }
 
   override render() {
     const v = this.figure.value;
     const error = this.photo.error ?? this.figure.error;
     const name = CONVENTIONS.find((c) => c.value === this.convention)?.label ?? '';
-    const t = this.table;
+    const t = v?.table;
     return html`<div class="controls">
         ${rangeControl({
           label: html`Factor <var>f</var>`,
@@ -137,17 +140,17 @@ export class PwBilinearResize extends LitElement {
         v
           ? html`<div class="panels">
               <pw-tensor-view
-                .tensor=${v.deconv}
+                .values=${v.deconv}
                 mode="rgb"
                 label="Transposed convolution with the bilinear kernel"
               ></pw-tensor-view>
               <pw-tensor-view
-                .tensor=${v.resized}
+                .values=${v.resized}
                 mode="rgb"
                 label=${`tf.image.resizeBilinear, ${name}`}
               ></pw-tensor-view>
               <pw-tensor-view
-                .tensor=${v.difference}
+                .values=${v.difference}
                 mode="diverging"
                 label="Difference (deconvolution − resize, channel mean)"
               ></pw-tensor-view>
@@ -184,7 +187,8 @@ export class PwBilinearResize extends LitElement {
             </table>`
           : nothing
       }
-      ${statusLine(error, progressText(this.figure))}`;
+      ${error ? errorAlert('Could not compute this figure', error, this.onRetry) : nothing}
+      ${statusLine(undefined, error ? '' : progressText(this.figure))}`;
   }
 }
 

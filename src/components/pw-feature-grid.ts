@@ -1,9 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { UNIT_RANGE, errorLine } from './templates';
 import { emit } from './events';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
-import { channelMosaic, mosaicGrid } from '../lib/fcn/index';
+import { channelMosaicValues, mosaicGrid } from '../lib/fcn/index';
+import type { ValueGrid } from '../lib/colormap-values';
 import type { PickDetail } from './pw-tensor-view';
 import './pw-tensor-view';
 
@@ -14,12 +15,16 @@ export interface FeatureLayer {
 
 const GAP = 1;
 
-/** A layer's mosaic and the layer it shows (its tile grid is computed from `shape`). */
-interface Mosaic extends tf.TensorContainerObject {
-  image: tf.Tensor2D;
+/**
+ * A layer's values (read once), its mosaic and the layer it shows (its tile grid is computed
+ * from `shape`). Plain arrays: changing the channel, hovering or picking makes no tensor.
+ */
+type Mosaic = {
+  values: ValueGrid;
+  image: ValueGrid;
   layer: string;
   shape: [number, number, number];
-}
+};
 
 /**
  * @summary Every channel of a layer at once (one mosaic, each channel normalized to its own
@@ -90,9 +95,17 @@ export class PwFeatureGrid extends LitElement {
         ? ([current.tensor, current.name] as const)
         : undefined;
     },
-    task: ([tensor, layer]): Mosaic => {
+    task: async ([tensor, layer]): Promise<Mosaic> => {
       const [h = 0, w = 0, c = 0] = tensor.shape;
-      return { image: channelMosaic(tensor, { gap: GAP }), layer, shape: [h, w, c] };
+      // One read per layer (the maps come from the compute worker, so it is a copy, not a
+      // GPU download); the mosaic and every later redraw work on the array.
+      const values: ValueGrid = { data: await tensor.data<'float32'>(), shape: [h, w, c] };
+      return {
+        values,
+        image: channelMosaicValues(values, { gap: GAP }),
+        layer,
+        shape: [h, w, c],
+      };
     },
   });
 
@@ -150,11 +163,25 @@ export class PwFeatureGrid extends LitElement {
     const [h, w, c] = mosaic.shape;
     return html`<pw-tensor-view
       class="mosaic"
-      .tensor=${mosaic.image}
+      .values=${mosaic.image}
       mode="grey"
       .range=${UNIT_RANGE}
       label=${`${mosaic.layer}: all ${c} channels, each ${h}×${w}, normalized per channel`}
       @pw-pick=${this.onPick}
+    ></pw-tensor-view>`;
+  }
+
+  /** The chosen channel of the layer whose values are read (the previous one until then). */
+  private renderChannel(channel: number) {
+    const mosaic = this.mosaic.value;
+    if (!mosaic) return nothing;
+    const shown = Math.min(channel, mosaic.shape[2] - 1);
+    return html`<pw-tensor-view
+      class="channel"
+      .values=${mosaic.values}
+      mode="auto"
+      .channel=${shown}
+      label=${`${mosaic.layer}, channel ${shown}`}
     ></pw-tensor-view>`;
   }
 
@@ -179,16 +206,7 @@ export class PwFeatureGrid extends LitElement {
           >Click or tap a tile (or use the arrow keys, then Enter) to enlarge a channel.</span
         >
       </div>
-      <div class="views">
-        ${this.renderMosaic()}
-        <pw-tensor-view
-          class="channel"
-          .tensor=${current.tensor}
-          mode="auto"
-          .channel=${channel}
-          label=${`${current.name}, channel ${channel}`}
-        ></pw-tensor-view>
-      </div>`;
+      <div class="views">${this.renderMosaic()} ${this.renderChannel(channel)}</div>`;
   }
 }
 

@@ -1,15 +1,19 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { progressText, selectControl, statusLine } from './templates';
-import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController } from './controllers/tensor-task';
+import { errorAlert, progressText, selectControl, statusLine } from './templates';
+import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
-import { bilinearKernel } from '../lib/upsampling/index';
 import { FCN_CLASSES } from '../lib/fcn/index';
-import { loadModel } from '../lib/browser/model';
+import { compute } from '../lib/browser/compute-client';
+import type {
+  LEARNED_LAYERS,
+  LearnedKernelsWire,
+} from '../lib/browser/figures/bilinear-deconvolution';
 import type { Range } from '../lib/colormap';
+import type { ValueGrid } from '../lib/colormap-values';
 import './pw-tensor-view';
+import { UrlStateController } from './controllers/url-state';
 
-type Layer = 'upscore2' | 'upscore_pool4';
+type Layer = (typeof LEARNED_LAYERS)[number];
 const LAYERS: readonly { value: Layer; label: string }[] = [
   { value: 'upscore2', label: 'upscore2 (stride 32 → 16)' },
   { value: 'upscore_pool4', label: 'upscore_pool4 (stride 16 → 8)' },
@@ -19,59 +23,17 @@ const COLUMNS = 4;
 const GREY_MAX = 0.6;
 const GREY_RANGE: Range = [0, GREY_MAX];
 
-interface Kernels extends tf.TensorContainerObject {
-  start: tf.Tensor2D;
-  learned: tf.Tensor2D;
-  change: tf.Tensor2D;
+/** One run's kernels (as drawn) and its readouts, committed together. */
+type Kernels = {
+  start: ValueGrid;
+  learned: ValueGrid;
+  change: ValueGrid;
   /** [mean |change| on the diagonal, mean bilinear tap, max |off-diagonal|] */
-  stats: tf.Tensor1D;
-}
+  stats: number[];
+};
 
 /** Rows of blank band above each tile, where the class name goes. */
 const BAND = 1;
-
-/**
- * `[C, k, k]` tiles in rows of COLUMNS, each cell `(BAND + k + 1)` high and `(k + 1)` wide
- * (a band above the tile and a one-pixel gap right and below), all filled with `gap`.
- */
-function tile(tiles: tf.Tensor3D, gap: number): tf.Tensor2D {
-  const [c = 0, k = 0] = tiles.shape;
-  const rows = Math.ceil(c / COLUMNS);
-  const padded = tf.pad(
-    tiles,
-    [
-      [0, rows * COLUMNS - c],
-      [BAND, 1],
-      [0, 1],
-    ],
-    gap,
-  );
-  const h = BAND + k + 1;
-  const grid = tf.transpose(tf.reshape(padded, [rows, COLUMNS, h, k + 1]), [0, 2, 1, 3]);
-  return tf.reshape<tf.Rank.R2>(grid, [rows * h, COLUMNS * (k + 1)]);
-}
-
-function kernelFigure(kernel: tf.Tensor): Kernels {
-  return tf.tidy(() => {
-    const [k = 4, , c = 1] = kernel.shape;
-    const eye = tf.reshape(tf.eye(c), [1, 1, c, c]);
-    // tfjs layout [kh, kw, outC, inC]: the diagonal is class c -> class c.
-    const diagonal = tf.transpose(tf.sum(tf.mul(kernel, eye), 3), [2, 0, 1]) as tf.Tensor3D;
-    const bilinear = tf.reshape<tf.Rank.R2>(bilinearKernel(k / 2, 1), [k, k]);
-    const change = tf.sub(diagonal, bilinear);
-    return {
-      start: bilinear,
-      // Gaps white in both views: the top of the grey range, zero in the diverging one.
-      learned: tile(diagonal, GREY_MAX),
-      change: tile(change as tf.Tensor3D, 0),
-      stats: tf.stack([
-        tf.mean(tf.abs(change)),
-        tf.mean(bilinear),
-        tf.max(tf.abs(tf.mul(kernel, tf.sub(1, eye)))),
-      ]) as tf.Tensor1D,
-    };
-  });
-}
 
 /**
  * @summary The trained FCN's 2× upsampling kernels next to the bilinear kernel they started
@@ -86,7 +48,6 @@ function kernelFigure(kernel: tf.Tensor): Kernels {
 export class PwLearnedKernels extends LitElement {
   static override properties = {
     layer: { type: String },
-    stats: { state: true },
   };
   static override styles = [
     elementStyles,
@@ -121,29 +82,47 @@ export class PwLearnedKernels extends LitElement {
 
   /** Upscore2 | upscore_pool4 (default 'upscore2'). */
   declare layer: Layer;
-  declare stats: readonly number[] | undefined;
 
+  // The weights load, and the kernels are compared, in the compute worker ('learned-kernels').
   private readonly figure = new TensorTaskController(this, {
     announce: true,
     args: () => [this.layer] as const,
-    task: async ([layer]) => {
-      const weights = await loadModel();
-      const kernel = weights.tensors.get(`${layer}/kernel`);
-      if (!kernel) throw new Error(`the weights have no tensor "${layer}/kernel"`);
-      const result = kernelFigure(kernel);
-      this.stats = Array.from(await result.stats.data());
-      return result;
+    task: async ([layer], { signal }): Promise<Kernels> => {
+      const wire = (await compute(
+        'learned-kernels',
+        {},
+        // Gaps white in both views: the top of the grey range, zero in the diverging one.
+        { layer, columns: COLUMNS, band: BAND, gapValue: GREY_MAX },
+        { signal },
+      )) as LearnedKernelsWire;
+      return {
+        start: wire.start,
+        learned: wire.learned,
+        change: wire.change,
+        stats: Array.from(wire.stats.data),
+      };
     },
   });
+
+  private readonly onRetry = (): void => {
+    retryFailed(this.figure);
+  };
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, ['layer:upscore2|upscore_pool4']);
 
   constructor() {
     super();
     this.layer = 'upscore2';
-    this.stats = undefined;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.setAttribute('data-needs-weights', '');
   }
 
   /** Class names laid over the tile grid of `tiled`, one per cell, on the blank bands. */
-  private key(tiled: tf.Tensor2D) {
+  private key(tiled: ValueGrid) {
     const [h = 1, w = 1] = tiled.shape;
     const rows = Math.ceil(FCN_CLASSES.length / COLUMNS);
     return html`<ol
@@ -158,7 +137,8 @@ export class PwLearnedKernels extends LitElement {
   override render() {
     const v = this.figure.value;
     const error = this.figure.error;
-    const [change = NaN, mean = NaN, off = NaN] = this.stats ?? [];
+    const stats = v?.stats;
+    const [change = NaN, mean = NaN, off = NaN] = stats ?? [];
     const order = FCN_CLASSES.join(', ');
     return html`<div class="controls">
         ${selectControl({
@@ -172,14 +152,14 @@ export class PwLearnedKernels extends LitElement {
         v
           ? html`<div class="panels">
               <pw-tensor-view
-                .tensor=${v.start}
+                .values=${v.start}
                 mode="grey"
                 .range=${GREY_RANGE}
                 label="The bilinear start (4×4, factor 2), the same for every class"
               ></pw-tensor-view>
               <div class="tiles">
                 <pw-tensor-view
-                  .tensor=${v.learned}
+                  .values=${v.learned}
                   mode="grey"
                   .range=${GREY_RANGE}
                   label=${`Learned, one tile per class, row by row: ${order}`}
@@ -188,7 +168,7 @@ export class PwLearnedKernels extends LitElement {
               </div>
               <div class="tiles">
                 <pw-tensor-view
-                  .tensor=${v.change}
+                  .values=${v.change}
                   mode="diverging"
                   label="Learned − bilinear, per class (red: training added weight, blue: removed)"
                 ></pw-tensor-view>
@@ -199,15 +179,15 @@ export class PwLearnedKernels extends LitElement {
       }
       <p class="readout" aria-live="polite">
         ${
-          this.stats
+          stats
             ? `Mean change of a diagonal tap: ${change.toFixed(3)} (bilinear taps average ${mean.toFixed(3)}). Largest off-diagonal weight (one class's score feeding another's): ${off.toFixed(3)}.`
             : ''
         }
       </p>
+      ${error ? errorAlert('Could not show the learned kernels', error, this.onRetry) : nothing}
       ${statusLine(
-        error,
-        progressText(this.figure, () => '', 'Loading the trained weights…'),
-        'Could not show the learned kernels',
+        undefined,
+        error ? '' : progressText(this.figure, () => '', 'Loading the trained weights…'),
       )}`;
   }
 }

@@ -1,14 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { progressText, rangeControl, selectControl, statusLine } from './templates';
-import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController } from './controllers/tensor-task';
+import { errorAlert, progressText, rangeControl, selectControl, statusLine } from './templates';
+import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import {
-  transposedConv2d,
-  upsamplingKernel,
-  type UpsamplingKernelKind,
-} from '../lib/upsampling/index';
+import { compute } from '../lib/browser/compute-client';
+import type { UpsamplingKernelsWire } from '../lib/browser/figures/bilinear-deconvolution';
+import type { UpsamplingKernelKind } from '../lib/upsampling/index';
+import type { ValueGrid } from '../lib/colormap-values';
 import './pw-tensor-view';
 import { UrlStateController } from './controllers/url-state';
 
@@ -18,25 +16,8 @@ const KINDS: readonly { value: UpsamplingKernelKind; label: string }[] = [
   { value: 'random', label: 'random' },
 ];
 
-interface Upsampled extends tf.TensorContainerObject {
-  taps: tf.Tensor2D;
-  output: tf.Tensor3D;
-}
-
-function upsampleFigure(photo: tf.Tensor3D, kind: UpsamplingKernelKind, f: number): Upsampled {
-  const { kernel, padding } = upsamplingKernel(kind, f, 3);
-  try {
-    return tf.tidy(() => {
-      const k = kernel.shape[0];
-      return {
-        taps: tf.reshape<tf.Rank.R2>(tf.slice(kernel, [0, 0, 0, 0], [k, k, 1, 1]), [k, k]),
-        output: tf.clipByValue(transposedConv2d(photo, kernel, { stride: f, padding }), 0, 1),
-      };
-    });
-  } finally {
-    kernel.dispose();
-  }
-}
+/** One run's input, kernel taps and output, as drawn. */
+type Upsampled = { input: ValueGrid; taps: ValueGrid; output: ValueGrid };
 
 /**
  * @summary The same stride-f transposed convolution started from three kernels: FCN's
@@ -75,12 +56,25 @@ export class PwUpsamplingKernels extends LitElement {
   declare kind: UpsamplingKernelKind;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
+  // The transposed convolution runs in the compute worker ('upsampling-kernels').
   private readonly figure = new TensorTaskController(this, {
     announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.kind, this.factor] as const) : undefined,
-    task: ([photo, kind, f]) => upsampleFigure(photo, kind, f),
+    task: async ([photo, kind, factor], { signal }): Promise<Upsampled> => {
+      const wire = (await compute(
+        'upsampling-kernels',
+        { image: photo },
+        { kind, factor },
+        { signal },
+      )) as UpsamplingKernelsWire;
+      return { input: wire.input, taps: wire.taps, output: wire.output };
+    },
   });
+
+  private readonly onRetry = (): void => {
+    retryFailed(this.photo, this.figure);
+  };
 
   /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
   readonly share = new UrlStateController(this, [
@@ -101,6 +95,8 @@ export class PwUpsamplingKernels extends LitElement {
     const v = this.figure.value;
     const error = this.photo.error ?? this.figure.error;
     const k = v?.taps.shape[0] ?? 0;
+    // The factor this result was computed for (the slider may already be elsewhere).
+    const f = v ? Math.round((v.output.shape[1] ?? 0) / (v.input.shape[1] ?? 1)) : this.factor;
     const side = v?.output.shape[1] ?? 0;
     // Whole screen pixels per output pixel, so nothing is resampled on the way to the screen.
     const magnification = Math.max(1, Math.floor(256 / Math.max(side, 1)));
@@ -124,27 +120,28 @@ export class PwUpsamplingKernels extends LitElement {
         v
           ? html`<div class="panels">
                 <pw-tensor-view
-                  .tensor=${this.photo.value}
+                  .values=${v.input}
                   mode="rgb"
                   label=${`Input, ${this.workingSize}×${this.workingSize}`}
                 ></pw-tensor-view>
                 <pw-tensor-view
-                  .tensor=${v.taps}
+                  .values=${v.taps}
                   mode="grey"
-                  label=${`The ${k}×${k} kernel (one channel; taps sum to f² = ${this.factor ** 2})`}
+                  label=${`The ${k}×${k} kernel (one channel; taps sum to f² = ${f ** 2})`}
                 ></pw-tensor-view>
               </div>
               <pw-tensor-view
                 class="output"
                 style=${`inline-size: ${side * magnification}px; max-inline-size: 100%`}
                 data-magnification=${magnification}
-                .tensor=${v.output}
+                .values=${v.output}
                 mode="rgb"
-                label=${`Transposed convolution, stride ${this.factor}: ${side}×${side}, drawn at ${magnification}× (whole screen pixels, so the texture is not aliased)`}
+                label=${`Transposed convolution, stride ${f}: ${side}×${side}, drawn at ${magnification}× (whole screen pixels, so the texture is not aliased)`}
               ></pw-tensor-view>`
           : nothing
       }
-      ${statusLine(error, progressText(this.figure))}`;
+      ${error ? errorAlert('Could not compute this figure', error, this.onRetry) : nothing}
+      ${statusLine(undefined, error ? '' : progressText(this.figure))}`;
   }
 }
 

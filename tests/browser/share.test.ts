@@ -33,6 +33,7 @@ const FIGURES: Record<string, Record<string, Record<string, string | number>>> =
     'kernel-demo': { factor: 5 },
     'resize-demo': { factor: 3, convention: 'alignCorners' },
     'kernels-demo': { factor: 6, kind: 'random' },
+    'learned-demo': { layer: 'upscore_pool4' },
   },
   'skip-fusion/': {
     'fusion-demo': { scene: 5, variant: '16s', pool4: 1.5, pool3: 0.25 },
@@ -47,7 +48,7 @@ const FIGURES: Record<string, Record<string, Record<string, string | number>>> =
 const GARBAGE = [
   'size:999,stride:-1,mode:<b>x</b>,src:../../etc/passwd,kind:,factor:1e9',
   'scene:NaN,w1:Infinity,pool3:0x10,variant:__proto__,__proto__:1,constructor:2',
-  ',,::,:,src:blob:http://x/y,convention:toString,shift:3.5,iterations:2.5,%%%',
+  ',,::,:,src:blob:http://x/y,convention:toString,shift:3.5,iterations:2.5,%%%,layer:pool5',
 ];
 
 type Props = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { channelMosaic, mosaicGrid } from '../../src/lib/fcn/mosaic';
+import { channelMosaic, channelMosaicValues, mosaicGrid } from '../../src/lib/fcn/mosaic';
 import { prng } from '../reference/ops-golden';
 
 /** Brute-force mosaic with plain loops, the reference for channelMosaic. */
@@ -75,5 +75,45 @@ describe('channelMosaic', () => {
     channelMosaic(x).dispose();
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
+  });
+});
+
+describe('channelMosaicValues', () => {
+  it('lays out the same mosaic as channelMosaic, from plain values', async () => {
+    const uniform = prng(9);
+    for (const [h, w, c, columns, gap, gapValue] of [
+      [3, 4, 5, 2, 1, 1],
+      [2, 2, 4, undefined, 0, 1],
+      [5, 3, 7, 3, 2, 0.25],
+    ] as const) {
+      const x = tf.randomUniform<tf.Rank.R3>(
+        [h, w, c],
+        -5,
+        5,
+        'float32',
+        Math.floor(uniform() * 1e6),
+      );
+      const options = { gap, gapValue, ...(columns === undefined ? {} : { columns }) };
+      const m = channelMosaic(x, options);
+      const values = channelMosaicValues({ data: await x.data(), shape: x.shape }, options);
+      expect(values.shape).toEqual(m.shape);
+      const expected = await m.data();
+      values.data.forEach((v, i) => expect(Math.abs(v - (expected[i] ?? NaN))).toBeLessThan(1e-5));
+      tf.dispose([x, m]);
+    }
+    const flat = channelMosaicValues({ data: [3, 3, 3, 3], shape: [2, 2, 1] });
+    expect(Array.from(flat.data)).toEqual([0.5, 0.5, 0.5, 0.5]);
+  });
+
+  it('rejects values that are not [H, W, C] and bad options', () => {
+    expect(() => channelMosaicValues({ data: [1, 2, 3, 4], shape: [2, 2] })).toThrow(
+      /invalid x shape: \[2, 2\]/,
+    );
+    expect(() => channelMosaicValues({ data: [1, 2, 3], shape: [2, 2, 1] })).toThrow(
+      /invalid x shape/,
+    );
+    expect(() =>
+      channelMosaicValues({ data: [1, 2, 3, 4], shape: [2, 2, 1] }, { gap: -1 }),
+    ).toThrow(/invalid gap: -1/);
   });
 });

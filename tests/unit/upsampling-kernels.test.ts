@@ -5,7 +5,9 @@ import {
   UPSAMPLING_KERNELS,
   upsampleWithKernel,
   upsamplingKernel,
+  upsamplingKernelFigure,
 } from '../../src/lib/upsampling/upsampling-kernels';
+import { bilinearFilterValues, bilinearKernel } from '../../src/lib/upsampling/bilinear';
 import { expectNoLeak, maxAbsDiff, prng, randomTensor } from '../reference/ops-golden';
 
 describe('upsampleWithKernel', () => {
@@ -63,5 +65,57 @@ describe('upsampleWithKernel', () => {
   it('leaks no tensors', async () => {
     for (const kind of UPSAMPLING_KERNELS)
       await expectNoLeak(() => upsampleWithKernel(img, kind, 2));
+  });
+});
+
+describe('upsamplingKernelFigure', () => {
+  const img = randomTensor(prng(12), [5, 5, 3]) as tf.Tensor3D;
+
+  it('shows one channel of the kernel and the upsampled image clipped to [0, 1]', () => {
+    for (const kind of UPSAMPLING_KERNELS) {
+      for (const f of [2, 3]) {
+        const { taps, output } = upsamplingKernelFigure(img, kind, f, 4);
+        const { kernel } = upsamplingKernel(kind, f, 3, 4);
+        const k = kernel.shape[0];
+        expect(taps.shape).toEqual([k, k]);
+        const full = kernel.arraySync();
+        const t = taps.arraySync();
+        t.forEach((row, i) => row.forEach((v, j) => expect(v).toBe(full[i]?.[j]?.[0]?.[0])));
+        // Every kernel's taps add up to f² (the same average gain).
+        expect(t.flat().reduce((a, b) => a + b, 0)).toBeCloseTo(f * f, 4);
+        const ref = upsampleWithKernel(img, kind, f, 4);
+        const clipped = tf.clipByValue(ref, 0, 1);
+        expect(output.shape).toEqual([5 * f, 5 * f, 3]);
+        expect(maxAbsDiff(output, clipped)).toBe(0);
+        tf.dispose([taps, output, kernel, ref, clipped]);
+      }
+    }
+  });
+
+  it('rejects bad options with their names and leaks no tensors', async () => {
+    expect(() => upsamplingKernelFigure(img, 'cubic' as 'nearest', 2)).toThrow(/invalid kind/);
+    expect(() => upsamplingKernelFigure(img, 'nearest', 17)).toThrow(/invalid factor: 17/);
+    for (const kind of UPSAMPLING_KERNELS) {
+      await expectNoLeak(() => upsamplingKernelFigure(img, kind, 3));
+    }
+    await expectNoLeak(() => {
+      expect(() => upsamplingKernelFigure(img, 'random', 0)).toThrow();
+      return undefined;
+    });
+  });
+});
+
+describe('bilinearFilterValues', () => {
+  it('holds the channel-diagonal filter of bilinearKernel as plain numbers', () => {
+    for (const f of [1, 2, 3, 4, 7, 8]) {
+      const { data, shape } = bilinearFilterValues(f);
+      const kernel = bilinearKernel(f, 1);
+      const k = kernel.shape[0];
+      expect(shape).toEqual([k, k]);
+      const flat = Array.from(kernel.dataSync());
+      data.forEach((v, i) => expect(Math.abs(v - (flat[i] ?? NaN))).toBeLessThan(1e-7));
+      kernel.dispose();
+    }
+    expect(() => bilinearFilterValues(0)).toThrow(/invalid factor: 0/);
   });
 });

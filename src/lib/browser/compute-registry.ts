@@ -18,6 +18,7 @@ import type { FcnVariant } from '../fcn/fcn';
 import { isTensorRef, toWire, type TensorRef } from './compute-wire';
 import type { Figure, Inputs, RunContext } from './figures/figure';
 import { knowledgeTransferFigures } from './figures/knowledge-transfer';
+import { bilinearDeconvolutionFigures } from './figures/bilinear-deconvolution';
 
 export type { RunContext } from './figures/figure';
 
@@ -194,6 +195,7 @@ const CORE_FIGURES: Record<string, Figure> = {
 const FIGURES: Record<string, Figure> = {
   ...CORE_FIGURES,
   ...knowledgeTransferFigures,
+  ...bilinearDeconvolutionFigures,
 };
 
 export function hasFigure(name: string): boolean {

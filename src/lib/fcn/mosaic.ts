@@ -65,3 +65,45 @@ export function channelMosaic(x: tf.Tensor3D, options: MosaicOptions = {}): tf.T
     ) as tf.Tensor2D;
   });
 }
+
+/**
+ * {@link channelMosaic} of values already on the page (`{ data, shape: [H, W, C] }`, row-major),
+ * in a plain loop: the same layout and normalization, as a `Float32Array` with its shape. For a
+ * view that reads a layer once and must not run tensor ops on every layer change.
+ */
+export function channelMosaicValues(
+  x: { readonly data: ArrayLike<number>; readonly shape: readonly number[] },
+  options: MosaicOptions = {},
+): { data: Float32Array; shape: [number, number] } {
+  if (x.shape.length !== 3) invalid('x shape', x.shape, 'rank 3: [H, W, C]');
+  const [h = 0, w = 0, c = 0] = x.shape;
+  if (h * w * c !== x.data.length) {
+    invalid('x shape', x.shape, `dimensions whose product is the data length ${x.data.length}`);
+  }
+  const gap = intInRange('gap', options.gap ?? 1, 0, 64);
+  const gapValue = options.gapValue ?? 1;
+  const { rows, columns } = mosaicGrid(c, options.columns);
+  const height = Math.max(0, rows * (h + gap) - gap);
+  const width = Math.max(0, columns * (w + gap) - gap);
+  const out = new Float32Array(height * width).fill(gapValue);
+  const { data } = x;
+  for (let k = 0; k < c; k++) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = k; i < data.length; i += c) {
+      const v = data[i] ?? 0;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const span = hi - lo;
+    const top = Math.floor(k / columns) * (h + gap);
+    const left = (k % columns) * (w + gap);
+    for (let y = 0; y < h; y++) {
+      for (let xx = 0; xx < w; xx++) {
+        const v = data[(y * w + xx) * c + k] ?? 0;
+        out[(top + y) * width + left + xx] = span > 0 ? (v - lo) / span : 0.5;
+      }
+    }
+  }
+  return { data: out, shape: [height, width] };
+}

@@ -24,6 +24,22 @@ export function bilinearProfile(factor: number): number[] {
   return Array.from({ length: size }, (_, i) => 1 - Math.abs(i - centre) / g);
 }
 
+/**
+ * The 2-D filter for factor f as plain numbers: `data` holds the `[k, k]` outer product of
+ * {@link bilinearProfile} with itself, row-major (what {@link bilinearKernel} puts on each
+ * channel), for drawing without a tensor.
+ */
+export function bilinearFilterValues(factor: number): {
+  data: Float32Array;
+  shape: [number, number];
+} {
+  const profile = bilinearProfile(factor);
+  const k = profile.length;
+  const data = new Float32Array(k * k);
+  profile.forEach((row, i) => profile.forEach((col, j) => (data[i * k + j] = row * col)));
+  return { data, shape: [k, k] };
+}
+
 /** One output phase of a stride-f transposed convolution with the 1-D bilinear profile. */
 export interface BilinearPhase {
   /** Indices of the profile taps that land on output pixels of this phase (tap ≡ phase mod f). */

@@ -70,3 +70,35 @@ export function upsampleWithKernel(
     kernel.dispose();
   }
 }
+
+/** What the upsampling-kernels figure shows for one kernel. */
+export interface UpsamplingKernelFigure extends tf.TensorContainerObject {
+  /** The 2-D taps of one channel: `[k, k]`. */
+  taps: tf.Tensor2D;
+  /** The transposed convolution of `x`, clipped to [0, 1]: `[H f, W f, C]`. */
+  output: tf.Tensor3D;
+}
+
+/**
+ * The kernel of `kind` for factor f (1..16) and what a stride-f transposed convolution with it
+ * makes of `x` (`[H, W, C]`, values in [0, 1]). The caller owns the result.
+ */
+export function upsamplingKernelFigure(
+  x: tf.Tensor3D,
+  kind: UpsamplingKernelKind,
+  factor: number,
+  seed = 1,
+): UpsamplingKernelFigure {
+  const { kernel, padding } = upsamplingKernel(kind, factor, x.shape[2], seed);
+  try {
+    return tf.tidy(() => {
+      const k = kernel.shape[0];
+      return {
+        taps: tf.reshape<tf.Rank.R2>(tf.slice(kernel, [0, 0, 0, 0], [k, k, 1, 1]), [k, k]),
+        output: tf.clipByValue(transposedConv2d(x, kernel, { stride: factor, padding }), 0, 1),
+      };
+    });
+  } finally {
+    kernel.dispose();
+  }
+}
