@@ -17,6 +17,7 @@ import { scribbleFigure } from '../crf/scribble-figure';
 import type { FcnVariant } from '../fcn/fcn';
 import { isTensorRef, toWire, type TensorRef } from './compute-wire';
 import type { Figure, Inputs, RunContext } from './figures/figure';
+import { poolingFigures } from './figures/pooling';
 
 export type { RunContext } from './figures/figure';
 
@@ -192,6 +193,7 @@ const CORE_FIGURES: Record<string, Figure> = {
 /** Every figure by name. */
 const FIGURES: Record<string, Figure> = {
   ...CORE_FIGURES,
+  ...poolingFigures,
 };
 
 export function hasFigure(name: string): boolean {
