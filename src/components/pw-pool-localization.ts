@@ -78,7 +78,7 @@ export class PwPoolLocalization extends LitElement {
     this.rimSize = 4;
   }
 
-  private chart(f: LocalizationFigure | undefined): ChartOptions | undefined {
+  private chart(f: LocalizationFigure | undefined, rimSize: number): ChartOptions | undefined {
     if (!f) return undefined;
     const points: Point[] = f.sizes.flatMap((size, i) => [
       { size, error: f.photo[i] ?? NaN, series: 'this photo' },
@@ -97,22 +97,31 @@ export class PwPoolLocalization extends LitElement {
         range: ['#3b74e0', '#999999'],
       },
       marks: [
+        // The pool size the readout below reports.
+        Plot.ruleX([rimSize], {
+          stroke: 'currentColor',
+          strokeOpacity: 0.5,
+          strokeDasharray: '4 3',
+        }),
         Plot.line(points, { x: 'size', y: 'error', stroke: 'series' }),
         Plot.dot(points, { x: 'size', y: 'error', stroke: 'series', tip: true }),
       ],
     });
   }
 
-  /** The chart's options, rebuilt only for a new result (pw-chart redraws on a new one). */
+  /**
+   * The chart's options, rebuilt only for a new result or rim size (pw-chart redraws on a new
+   * one).
+   */
   private chartOptions: ChartOptions | undefined;
   private chartOf: LocalizationFigure | undefined;
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     const f = this.errors.value;
-    if (f === this.chartOf) return;
+    if (f === this.chartOf && !changed.has('rimSize')) return;
     this.chartOf = f;
-    this.chartOptions = this.chart(f);
+    this.chartOptions = this.chart(f, this.rimSize);
   }
 
   override render() {
@@ -123,7 +132,7 @@ export class PwPoolLocalization extends LitElement {
     const size = this.rimSize;
     return html`<pw-chart
         .options=${this.chartOptions}
-        label="Blue: mean distance from each window's maximum to the window centre on this photo; grey: the same for a maximum placed at random. Both grow with the window; blue runs higher because maxima crowd onto the rim."
+        label="Blue: mean distance from each window's maximum to the window centre on this photo; grey: the same for a maximum placed at random. Both grow with the window; blue runs higher because maxima crowd onto the rim. A dashed line marks the pool size the readout reports."
       ></pw-chart>
       <div class="controls">
         ${rangeControl({
