@@ -5,6 +5,7 @@ import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
 import { compute } from '../lib/browser/compute-client';
+import { emit } from './events';
 import type { LocalizationFigure } from '../lib/pooling/index';
 import type { ChartOptions } from './pw-chart';
 import { UrlStateController } from './controllers/url-state';
@@ -28,6 +29,9 @@ interface Point {
  * (a slider, 2..`max-size`); it carries `data-size` (that pool size), `data-photo`,
  * `data-random` (distances at that size, px), `data-rim` (share of the photo's maxima on the
  * rim) and `data-rim-random` (share of cells on the rim).
+ *
+ * @fires pw-computed - `CustomEvent<{ ms: number; size: number }>` after each update that shows
+ *   a new result or another rim size (`ms`: the computation that result took).
  */
 export class PwPoolLocalization extends LitElement {
   static override properties = {
@@ -122,6 +126,17 @@ export class PwPoolLocalization extends LitElement {
     if (f === this.chartOf && !changed.has('rimSize')) return;
     this.chartOf = f;
     this.chartOptions = this.chart(f, this.rimSize);
+  }
+
+  /** The result and rim size last announced with `pw-computed`. */
+  private announced: [LocalizationFigure | undefined, number] = [undefined, 0];
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const f = this.errors.value;
+    if (!f || (f === this.announced[0] && this.rimSize === this.announced[1])) return;
+    this.announced = [f, this.rimSize];
+    emit(this, 'pw-computed', { ms: this.errors.lastMs, size: this.rimSize });
   }
 
   override render() {
