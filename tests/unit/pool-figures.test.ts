@@ -48,7 +48,7 @@ function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, tolerance = 1e-
 describe('poolFigure', () => {
   it('max- and average-pools the photo like a brute-force window loop', async () => {
     const x = photo(12, 10, 3);
-    const data = (await x.array());
+    const data = await x.array();
     for (const [size, stride] of [
       [2, 2],
       [3, 2],
@@ -90,7 +90,7 @@ describe('unpoolFigure', () => {
     expectClose(await f.nearest.data(), await ref.nearest.data());
     expectClose([f.shares.unpooled, f.shares.nearest], await ref.shares.data());
     // Brute force: the window-aligned crop with the largest mean edge strength.
-    const edges = (await ref.edges.array());
+    const edges = await ref.edges.array();
     let best = { mean: -Infinity, y: 0, x: 0 };
     for (let y = 0; y + crop <= 32; y += size) {
       for (let xx = 0; xx + crop <= 32; xx += size) {
@@ -128,7 +128,7 @@ describe('unpoolFigure', () => {
 describe('shiftFigure', () => {
   it('counts the changed pixels and pooled values like a brute-force comparison', async () => {
     const x = photo(16, 16, 21);
-    const data = (await x.array());
+    const data = await x.array();
     for (const [size, shift] of [
       [4, 1],
       [2, 3],
