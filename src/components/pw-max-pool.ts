@@ -1,17 +1,27 @@
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { emit } from './events';
-import { progressText, rangeControl, statusLine, radioGroup } from './templates';
-import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController } from './controllers/tensor-task';
+import { errorAlert, progressText, rangeControl, statusLine, radioGroup } from './templates';
+import type * as tf from '@tensorflow/tfjs-core';
+import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { elementStyles } from './shared-styles';
 import { drawTensor } from '../lib/browser/image';
-import { maxPool2d, avgPool } from '../lib/pooling/index';
+import { compute } from '../lib/browser/compute-client';
+import { fromWire } from '../lib/browser/compute-wire';
+import type { PoolMode } from '../lib/pooling/index';
 import { photoController } from './controllers/photo';
 import { UrlStateController } from './controllers/url-state';
 
 export interface ComputedDetail {
   readonly ms: number;
   readonly outShape: readonly number[];
+}
+
+/** A pooled map and the settings it was computed with. */
+interface Pooled extends tf.TensorContainerObject {
+  map: tf.Tensor3D;
+  mode: PoolMode;
+  size: number;
+  stride: number;
 }
 
 /** The pooling switch's choices. */
@@ -79,10 +89,10 @@ export class PwMaxPool extends LitElement {
   /** Initial stride (default 4). */
   declare stride: number;
   /** 'max' or 'average' (default 'max'). */
-  declare mode: 'max' | 'average';
+  declare mode: PoolMode;
 
   private drawnPhoto: tf.Tensor | undefined;
-  private drawnResult: tf.Tensor | undefined;
+  private drawnResult: Pooled | undefined;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
 
@@ -91,9 +101,16 @@ export class PwMaxPool extends LitElement {
       this.photo.value
         ? ([this.photo.value, this.size, this.stride, this.mode] as const)
         : undefined,
-    task: ([photo, size, stride, mode]) =>
-      mode === 'average' ? avgPool(photo, { size, stride }) : maxPool2d(photo, size, stride),
+    // The pooling runs in the compute worker (figures/pooling.ts 'max-pool').
+    task: async ([photo, size, stride, mode], { signal }): Promise<Pooled> => {
+      const wire = await compute('max-pool', { image: photo }, { size, stride, mode }, { signal });
+      return { map: await fromWire<tf.Tensor3D>(wire), mode, size, stride };
+    },
   });
+
+  private readonly onRetry = (): void => {
+    retryFailed(this.photo, this.pooled);
+  };
 
   /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
   readonly share = new UrlStateController(this, [
@@ -130,27 +147,32 @@ export class PwMaxPool extends LitElement {
     const result = this.pooled.value;
     if (output && result && this.pooled.status === 'complete' && result !== this.drawnResult) {
       this.drawnResult = result;
-      const shown = `${this.mode} ${this.size} ${this.stride}`;
+      const shown = `${result.mode} ${result.size} ${result.stride}`;
       // drawTensor copies the tensor synchronously, so a newer result may dispose this one.
       await Promise.all([
-        drawTensor(result, output),
-        magnified ? drawTensor(result, magnified) : Promise.resolve(),
+        drawTensor(result.map, output),
+        magnified ? drawTensor(result.map, magnified) : Promise.resolve(),
       ]);
       output.dataset['shown'] = shown;
-      emit<ComputedDetail>(this, 'pw-computed', { ms: this.pooled.lastMs, outShape: result.shape });
+      emit<ComputedDetail>(this, 'pw-computed', {
+        ms: this.pooled.lastMs,
+        outShape: result.map.shape,
+      });
     }
   }
 
-  private readonly onMode = (mode: 'max' | 'average'): void => {
+  private readonly onMode = (mode: PoolMode): void => {
     this.mode = mode;
   };
 
   override render() {
-    const out = this.pooled.value?.shape;
+    const out = this.pooled.value?.map.shape;
     const error = this.photo.error ?? this.pooled.error;
-    const window = `${this.size}×${this.size}`;
+    // The captions describe the map on screen, which may trail the controls by one run.
+    const { mode, size, stride } = this.pooled.value ?? this;
+    const window = `${size}×${size}`;
     const what =
-      this.mode === 'average'
+      mode === 'average'
         ? `Each value is the mean of its ${window} window`
         : `Each value is the largest in its ${window} window`;
     const [oh = 0, ow = 0] = out ?? [];
@@ -160,7 +182,7 @@ export class PwMaxPool extends LitElement {
         ? `${(share * 100).toFixed(0)} % of the values kept`
         : `1 value in ${Math.round(1 / share)} kept`;
     const cell =
-      this.mode === 'average'
+      mode === 'average'
         ? 'Edges and fine texture blur into the block’s mean.'
         : 'Bright details survive and grow; where in the block they were is gone.';
     return html`
@@ -209,7 +231,7 @@ export class PwMaxPool extends LitElement {
             aria-label="Pooled photo at its true size"
           ></canvas>
           <figcaption>
-            ${this.mode === 'average' ? 'Average' : 'Max'}-pooled${out ? html`, ${out[0]}×${out[1]} at true size: ${kept}` : ''}
+            ${mode === 'average' ? 'Average' : 'Max'}-pooled${out ? html`, ${out[0]}×${out[1]} at true size: ${kept}` : ''}
           </figcaption>
         </figure>
         <figure>
@@ -220,12 +242,13 @@ export class PwMaxPool extends LitElement {
             aria-label="Pooled photo magnified to the input's size"
           ></canvas>
           <figcaption>
-            The same map stretched to the input’s size. ${what}, and fills a
-            ${this.stride}×${this.stride} block here. ${cell}
+            The same map stretched to the input’s size. ${what}, and fills a ${stride}×${stride}
+            block here. ${cell}
           </figcaption>
         </figure>
       </div>
-      ${statusLine(error, progressText(this.pooled))}
+      ${error ? errorAlert('Could not compute this figure', error, this.onRetry) : nothing}
+      ${statusLine(undefined, error ? '' : progressText(this.pooled))}
     `;
   }
 }

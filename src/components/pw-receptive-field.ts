@@ -1,21 +1,22 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
-import * as tf from '@tensorflow/tfjs-core';
-import { progressText, selectControl, statusLine } from './templates';
-import { TensorTaskController } from './controllers/tensor-task';
+import type * as tf from '@tensorflow/tfjs-core';
+import { errorAlert, progressText, selectControl, statusLine } from './templates';
+import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { loadModel } from '../lib/browser/model';
 import { drawTensor } from '../lib/browser/image';
 import { tracked } from '../lib/browser/activity';
+import { compute } from '../lib/browser/compute-client';
+import { fromWire } from '../lib/browser/compute-wire';
 import {
   HEAT_COLOR,
-  effectiveReceptiveField,
-  heatOverlay,
   cellField,
   fcnLayers,
+  type EffectiveFieldFigure,
   type NetworkLayer,
 } from '../lib/fcn/index';
 import { cssRgb } from '../lib/palettes';
+import { UrlStateController } from './controllers/url-state';
 
 const LAYERS = [
   'pool1',
@@ -32,29 +33,12 @@ const LAYERS = [
 ] as const;
 type FieldLayerName = (typeof LAYERS)[number];
 
-interface FieldFigure extends tf.TensorContainerObject {
-  overlay: tf.Tensor3D;
-  /** Side of the centred square holding half the gradient mass, in pixels. */
-  half: tf.Scalar;
-}
-
-/** Side of the smallest square centred on (cy, cx) that holds half of `erf`'s total. */
-function halfMassSide(erf: tf.Tensor2D, cy: number, cx: number): tf.Scalar {
-  return tf.tidy(() => {
-    const [h = 0, w = 0] = erf.shape;
-    const ys = tf.reshape(tf.abs(tf.sub(tf.range(0, h), cy)), [h, 1]);
-    const xs = tf.reshape(tf.abs(tf.sub(tf.range(0, w), cx)), [1, w]);
-    const radius = tf.reshape(tf.maximum(ys, xs), [-1]); // Chebyshev distance: squares
-    const mass = tf.reshape(erf, [-1]);
-    const order = tf.topk(tf.neg(radius), h * w, true);
-    const sorted = tf.gather(mass, order.indices);
-    const cumulative = tf.cumsum(sorted);
-    const total = tf.sum(mass);
-    const inside = tf.sum(tf.cast(tf.less(cumulative, tf.mul(total, 0.5)), 'int32'));
-    const last = tf.scalar(h * w - 1, 'int32');
-    const r = tf.gather(tf.neg(order.values), tf.minimum(inside, last));
-    return tf.add(tf.mul(r, 2), 1);
-  });
+/** The overlay and its half-mass side, with the cell they belong to. */
+interface Shown extends tf.TensorContainerObject {
+  figure: EffectiveFieldFigure;
+  layer: FieldLayerName;
+  row: number;
+  col: number;
 }
 
 /** The heat key's colour, from the overlay's own. */
@@ -78,7 +62,6 @@ export class PwReceptiveField extends LitElement {
     layer: { type: String, reflect: true },
     row: { type: Number, reflect: true },
     col: { type: Number, reflect: true },
-    half: { state: true },
   };
 
   static override styles = [
@@ -155,40 +138,49 @@ export class PwReceptiveField extends LitElement {
   declare size: number;
   /** Pool1 … pool5, fc7 or a score map (default 'pool5'). */
   declare layer: FieldLayerName;
-  /** Row of the cell in the layer's grid (default: near the middle). */
+  /** Row of the cell in the layer's grid (default, or out of the grid: the middle row). */
   declare row: number;
-  /** Column of the cell in the layer's grid (default: near the middle). */
+  /** Column of the cell in the layer's grid (default, or out of the grid: the middle column). */
   declare col: number;
-  declare half: number | undefined;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.size }));
-  private readonly figure = new TensorTaskController(this, {
-    announce: () => ({
-      layer: this.layer,
-      row: this.row,
-      col: this.col,
-      field: this.info()?.field ?? 0,
-      stride: this.info()?.stride ?? 0,
-    }),
+  private readonly figure: TensorTaskController<
+    readonly [tf.Tensor3D, FieldLayerName, number, number],
+    Shown
+  > = new TensorTaskController(this, {
+    announce: () => {
+      const shown = this.figure.value;
+      const info = shown && this.info(shown.layer);
+      return {
+        layer: shown?.layer ?? this.layer,
+        row: shown?.row ?? this.row,
+        col: shown?.col ?? this.col,
+        field: info?.field ?? 0,
+        stride: info?.stride ?? 0,
+      };
+    },
     args: () =>
       this.photo.value ? ([this.photo.value, this.layer, this.row, this.col] as const) : undefined,
-    task: async ([photo, layer, row, col]): Promise<FieldFigure> => {
-      const weights = await loadModel();
-      const info = this.info(layer);
-      const c = clampCell(info, row, col);
-      const stride = info?.stride ?? 1;
-      const result = tf.tidy(() => {
-        const erf = effectiveReceptiveField(weights, photo, { layer, row: c.row, col: c.col });
-        const centre = (i: number) => i * stride + (stride - 1) / 2;
-        return {
-          overlay: heatOverlay(photo, erf),
-          half: halfMassSide(erf, centre(c.row), centre(c.col)),
-        };
-      });
-      this.half = (await result.half.data())[0];
-      return result;
+    // The gradient through the FCN runs in the compute worker (figures/pooling.ts
+    // 'effective-field'); the result carries its own half-mass side and cell.
+    task: async ([photo, layer, row, col], { signal }): Promise<Shown> => {
+      const c = clampCell(this.info(layer), row, col);
+      const wire = await compute('effective-field', { image: photo }, { layer, ...c }, { signal });
+      return { figure: await fromWire<EffectiveFieldFigure>(wire), layer, ...c };
     },
   });
+
+  private readonly onRetry = (): void => {
+    retryFailed(this.photo, this.figure);
+  };
+
+  /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
+  readonly share = new UrlStateController(this, [
+    'src',
+    `layer:${LAYERS.join('|')}`,
+    'row:int:0..255',
+    'col:int:0..255',
+  ]);
 
   constructor() {
     super();
@@ -197,10 +189,11 @@ export class PwReceptiveField extends LitElement {
     this.layer = 'pool5';
     this.row = -1;
     this.col = -1;
-    this.half = undefined;
   }
 
   override connectedCallback(): void {
+    // The default cell resolved first, so the shared URL holds only what the reader changed.
+    this.snapCell();
     super.connectedCallback();
     this.setAttribute('data-needs-weights', '');
   }
@@ -209,18 +202,22 @@ export class PwReceptiveField extends LitElement {
     return fcnLayers(this.size, this.size).find((l) => l.name === layer);
   }
 
-  protected override willUpdate(changed: PropertyValues): void {
-    // Unset or out-of-range cells snap into the layer's grid (near the middle by default).
+  /** Unset or out-of-grid cells snap to the layer's middle cell. */
+  private snapCell(): void {
     const c = clampCell(this.info(), this.row, this.col);
     if (c.row !== this.row) this.row = c.row;
     if (c.col !== this.col) this.col = c.col;
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    this.snapCell();
     super.willUpdate(changed);
   }
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
     const canvas = this.renderRoot.querySelector('canvas');
-    const overlay = this.figure.value?.overlay;
+    const overlay = this.figure.value?.figure.overlay;
     if (canvas && overlay && canvas.dataset['shown'] !== String(overlay.id)) {
       canvas.dataset['shown'] = String(overlay.id);
       void tracked(() => drawTensor(overlay, canvas));
@@ -274,7 +271,12 @@ export class PwReceptiveField extends LitElement {
     const lines = Array.from({ length: n + 1 }, (_, i) => i * stride);
     const s = this.size;
     const clip = (v: number) => Math.min(s - 1, Math.max(0, v));
-    const half = this.half;
+    // The half-mass side belongs to the cell on screen (the overlay), not one still computing.
+    const shown = this.figure.value;
+    const half =
+      shown && shown.layer === this.layer && shown.row === row && shown.col === col
+        ? shown.figure.half
+        : undefined;
     const label = `${info.name} cell (${row}, ${col}) of ${n}×${n}: it depends on input rows ${field.rows.lo}..${field.rows.hi} and columns ${field.cols.lo}..${field.cols.hi}, a ${side}×${side} square; neighbouring cells are ${stride} px apart. Arrow keys move the cell.`;
     return html`<div class="controls">
         ${selectControl({
@@ -347,13 +349,16 @@ export class PwReceptiveField extends LitElement {
             : `Half of its gradient comes from a ${half}×${half} square around the cell (its full field is ${side}×${side}).`
         }
       </p>
+      ${error ? errorAlert('Could not compute this figure', error, this.onRetry) : nothing}
       ${statusLine(
-        error,
-        progressText(
-          this.figure,
-          (ms) => `Gradient through FCN in ${ms.toFixed(0)} ms`,
-          'Loading the network and computing the gradient…',
-        ),
+        undefined,
+        error
+          ? ''
+          : progressText(
+              this.figure,
+              (ms) => `Gradient through FCN in ${ms.toFixed(0)} ms`,
+              'Loading the network and computing the gradient…',
+            ),
       )}`;
   }
 }
@@ -365,7 +370,7 @@ function clampCell(
 ): { row: number; col: number } {
   const n = info?.shape[0] ?? 1;
   const mid = Math.floor((n - 1) / 2);
-  const fix = (v: number) => (v < 0 || !Number.isInteger(v) ? mid : Math.min(v, n - 1));
+  const fix = (v: number) => (v >= 0 && v < n && Number.isInteger(v) ? v : mid);
   return { row: fix(row), col: fix(col) };
 }
 

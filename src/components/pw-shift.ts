@@ -1,34 +1,20 @@
 import { LitElement, html, nothing } from 'lit';
-import { progressText, rangeControl, statusLine } from './templates';
-import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController } from './controllers/tensor-task';
+import { errorAlert, progressText, rangeControl, statusLine } from './templates';
+import type * as tf from '@tensorflow/tfjs-core';
+import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { maxPool2d, fractionChanged, shiftImage } from '../lib/pooling/index';
+import { compute } from '../lib/browser/compute-client';
+import { fromWire } from '../lib/browser/compute-wire';
+import type { ShiftFigure } from '../lib/pooling/index';
 import './pw-tensor-view';
 import { UrlStateController } from './controllers/url-state';
 
-interface Shifted extends tf.TensorContainerObject {
-  shifted: tf.Tensor3D;
-  pooled: tf.Tensor3D;
-  pooledShifted: tf.Tensor3D;
-  difference: tf.Tensor2D;
-}
-
-function shiftFigure(photo: tf.Tensor3D, size: number, shift: number): Shifted {
-  return tf.tidy(() => {
-    const shifted = shiftImage(photo, shift, 0);
-    const pooled = maxPool2d(photo, size);
-    const pooledShifted = maxPool2d(shifted, size);
-    // Luminance difference of the two pooled maps, for one signed picture.
-    const lum = (x: tf.Tensor3D) => tf.mean(x, 2);
-    return {
-      shifted,
-      pooled,
-      pooledShifted,
-      difference: tf.sub<tf.Tensor2D>(lum(pooledShifted), lum(pooled)),
-    };
-  });
+/** The figure's maps and shares with the settings they belong to. */
+interface Shown extends tf.TensorContainerObject {
+  figure: ShiftFigure;
+  size: number;
+  shift: number;
 }
 
 /**
@@ -46,7 +32,6 @@ export class PwShift extends LitElement {
     workingSize: { type: Number, attribute: 'working-size' },
     size: { type: Number },
     shift: { type: Number },
-    changed: { state: true },
   };
   static override styles = elementStyles;
 
@@ -58,27 +43,23 @@ export class PwShift extends LitElement {
   declare size: number;
   /** Horizontal shift in pixels, 0..8 (default 1). */
   declare shift: number;
-  declare changed: { input: number; pooled: number; size: number; shift: number } | undefined;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
     announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.size, this.shift] as const) : undefined,
-    task: async ([photo, size, shift]) => {
-      const result = shiftFigure(photo, size, shift);
-      const fractions = tf.tidy(() =>
-        tf.stack([
-          fractionChanged(photo, result.shifted),
-          fractionChanged(result.pooled, result.pooledShifted),
-        ]),
-      );
-      const [input = 0, pooled = 0] = await fractions.data();
-      fractions.dispose();
-      this.changed = { input, pooled, size, shift };
-      return result;
+    // Computed in the compute worker (figures/pooling.ts 'pool-shift'); the result carries
+    // its own shares, so a superseded run cannot overwrite the readout.
+    task: async ([photo, size, shift], { signal }): Promise<Shown> => {
+      const wire = await compute('pool-shift', { image: photo }, { size, shift }, { signal });
+      return { figure: await fromWire<ShiftFigure>(wire), size, shift };
     },
   });
+
+  private readonly onRetry = (): void => {
+    retryFailed(this.photo, this.figure);
+  };
 
   /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
   readonly share = new UrlStateController(this, ['src', 'shift:int:0..8', 'size:int:1..8']);
@@ -89,11 +70,11 @@ export class PwShift extends LitElement {
     this.workingSize = 128;
     this.size = 4;
     this.shift = 1;
-    this.changed = undefined;
   }
 
   override render() {
-    const f = this.figure.value;
+    const shown = this.figure.value;
+    const f = shown?.figure;
     const error = this.photo.error ?? this.figure.error;
     const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
     return html`<div class="controls">
@@ -119,27 +100,27 @@ export class PwShift extends LitElement {
         })}
       </div>
       ${
-        this.changed
+        shown && f
           ? html`<p
               class="readout"
-              data-input=${this.changed.input}
-              data-pooled=${this.changed.pooled}
-              data-size=${this.changed.size}
-              data-shift=${this.changed.shift}
+              data-input=${f.changed.input}
+              data-pooled=${f.changed.pooled}
+              data-size=${shown.size}
+              data-shift=${shown.shift}
             >
-              Input pixels changed: <strong>${pct(this.changed.input)}</strong> · pooled values
-              changed: <strong>${pct(this.changed.pooled)}</strong>
+              Input pixels changed: <strong>${pct(f.changed.input)}</strong> · pooled values
+              changed: <strong>${pct(f.changed.pooled)}</strong>
             </p>`
           : nothing
       }
       ${
-        f
+        shown && f
           ? html`<div class="panels">
               <pw-tensor-view .tensor=${f.pooled} mode="rgb" label="Pooled photo"></pw-tensor-view>
               <pw-tensor-view
                 .tensor=${f.pooledShifted}
                 mode="rgb"
-                label=${`Pooled after a ${this.shift} px shift`}
+                label=${`Pooled after a ${shown.shift} px shift`}
               ></pw-tensor-view>
               <pw-tensor-view
                 .tensor=${f.difference}
@@ -149,7 +130,8 @@ export class PwShift extends LitElement {
             </div>`
           : nothing
       }
-      ${statusLine(error, progressText(this.figure))}`;
+      ${error ? errorAlert('Could not compute this figure', error, this.onRetry) : nothing}
+      ${statusLine(undefined, error ? '' : progressText(this.figure))}`;
   }
 }
 

@@ -1,48 +1,19 @@
 import { LitElement, html, nothing } from 'lit';
-import { progressText, rangeControl, statusLine, UNIT_RANGE } from './templates';
-import * as tf from '@tensorflow/tfjs-core';
-import { TensorTaskController } from './controllers/tensor-task';
+import { errorAlert, progressText, rangeControl, statusLine, UNIT_RANGE } from './templates';
+import type * as tf from '@tensorflow/tfjs-core';
+import { TensorTaskController, retryFailed } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { unpoolEdges, type UnpooledEdges } from '../lib/pooling/index';
+import { compute } from '../lib/browser/compute-client';
+import { fromWire } from '../lib/browser/compute-wire';
+import type { UnpoolFigure } from '../lib/pooling/index';
 import './pw-tensor-view';
 import { UrlStateController } from './controllers/url-state';
 
-interface Figure extends tf.TensorContainerObject {
-  maps: UnpooledEdges;
-  crops: tf.Tensor2D[];
-}
-
-/**
- * The three maps and a `crop`×`crop` crop of each where the photo's edges are strongest (the
- * window-aligned crop with the largest mean edge strength), so the crop shows lines.
- */
-async function unpoolFigure(photo: tf.Tensor3D, size: number, crop: number): Promise<Figure> {
-  const maps = unpoolEdges(photo, size);
-  const [h = 0, w = 0] = maps.edges.shape;
-  const side = Math.min(crop, h, w);
-  // Window-aligned positions (stride = pool size), so every window in the crop is whole.
-  try {
-    const best = tf.tidy(() =>
-      tf.argMax(
-        tf.reshape(
-          tf.avgPool(tf.expandDims<tf.Tensor3D>(maps.edges, 2), side, size, 'valid'),
-          [-1],
-        ),
-      ),
-    );
-    const at = (await best.data())[0] ?? 0;
-    best.dispose();
-    const across = Math.floor((w - side) / size) + 1;
-    const [y, x] = [Math.floor(at / across) * size, (at % across) * size];
-    const crops = tf.tidy(() =>
-      [maps.edges, maps.unpooled, maps.nearest].map((m) => tf.slice(m, [y, x], [side, side])),
-    );
-    return { maps, crops };
-  } catch (error) {
-    tf.dispose(maps);
-    throw error;
-  }
+/** The figure's maps and crops with the pool size they belong to. */
+interface Shown extends tf.TensorContainerObject {
+  figure: UnpoolFigure;
+  size: number;
 }
 
 /**
@@ -63,7 +34,6 @@ export class PwUnpool extends LitElement {
     workingSize: { type: Number, attribute: 'working-size' },
     size: { type: Number },
     crop: { type: Number },
-    shares: { state: true },
   };
   static override styles = elementStyles;
 
@@ -73,22 +43,25 @@ export class PwUnpool extends LitElement {
   declare workingSize: number;
   /** Pool size, stride = size (default 4). */
   declare size: number;
-  /** Side of the magnified centre crop in pixels (default 32). */
+  /** Side of the magnified crop in pixels (default 32). */
   declare crop: number;
-  declare shares: { size: number; unpooled: number; nearest: number } | undefined;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
     announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.size, this.crop] as const) : undefined,
-    task: async ([photo, size, crop]) => {
-      const result = await unpoolFigure(photo, size, crop);
-      const [unpooled = 0, nearest = 0] = await result.maps.shares.data();
-      this.shares = { size, unpooled, nearest };
-      return result;
+    // The edge maps are computed in the compute worker (figures/pooling.ts 'unpool'); the
+    // result carries its own shares, so a superseded run cannot overwrite the readout.
+    task: async ([photo, size, crop], { signal }): Promise<Shown> => {
+      const wire = await compute('unpool', { image: photo }, { size, crop }, { signal });
+      return { figure: await fromWire<UnpoolFigure>(wire), size };
     },
   });
+
+  private readonly onRetry = (): void => {
+    retryFailed(this.photo, this.figure);
+  };
 
   /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
   readonly share = new UrlStateController(this, ['src', 'size:int:2..8']);
@@ -99,13 +72,12 @@ export class PwUnpool extends LitElement {
     this.workingSize = 128;
     this.size = 4;
     this.crop = 32;
-    this.shares = undefined;
   }
 
   override render() {
-    const f = this.figure.value;
+    const shown = this.figure.value;
+    const f = shown?.figure;
     const error = this.photo.error ?? this.figure.error;
-    const s = this.shares;
     const pct = (v: number) => `${(v * 100).toFixed(0)} %`;
     const view = (t: tf.Tensor2D | undefined, label: string) =>
       html`<pw-tensor-view
@@ -128,25 +100,25 @@ export class PwUnpool extends LitElement {
         })}
       </div>
       ${
-        s
+        shown && f
           ? html`<p
               class="readout"
-              data-size=${s.size}
-              data-unpooled=${s.unpooled}
-              data-nearest=${s.nearest}
+              data-size=${shown.size}
+              data-unpooled=${f.shares.unpooled}
+              data-nearest=${f.shares.nearest}
             >
               Brightness landing on the photo’s edges (its strongest 10 % of edge pixels):
-              max-unpooled <strong>${pct(s.unpooled)}</strong> · nearest upsampling
-              <strong>${pct(s.nearest)}</strong>
+              max-unpooled <strong>${pct(f.shares.unpooled)}</strong> · nearest upsampling
+              <strong>${pct(f.shares.nearest)}</strong>
             </p>`
           : nothing
       }
       ${
-        f
+        shown && f
           ? html`<div class="panels">
-                ${view(f.maps.edges, 'Edge map of the photo (white: strong edges)')}
-                ${view(f.maps.unpooled, `Max-unpooled after a ${this.size}×${this.size} max-pool: each maximum back at its switch`)}
-                ${view(f.maps.nearest, 'Nearest upsampling: each maximum spread over its window')}
+                ${view(f.edges, 'Edge map of the photo (white: strong edges)')}
+                ${view(f.unpooled, `Max-unpooled after a ${shown.size}×${shown.size} max-pool: each maximum back at its switch`)}
+                ${view(f.nearest, 'Nearest upsampling: each maximum spread over its window')}
               </div>
               <div class="panels">
                 ${view(f.crops[0], `A ${side}×${side} crop where the edges are strongest, magnified`)}
@@ -155,7 +127,8 @@ export class PwUnpool extends LitElement {
               </div>`
           : nothing
       }
-      ${statusLine(error, progressText(this.figure))}`;
+      ${error ? errorAlert('Could not compute this figure', error, this.onRetry) : nothing}
+      ${statusLine(undefined, error ? '' : progressText(this.figure))}`;
   }
 }
 

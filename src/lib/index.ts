@@ -6,6 +6,21 @@ export { invalid, intInRange, numberInRange, oneOf } from './validate';
 export { maxPoolWithSwitches, avgPool } from './pooling/pooling';
 export { maxUnpool } from './pooling/unpooling';
 export type { PoolOptions, PooledWithSwitches } from './pooling/pooling';
+export {
+  POOL_MODES,
+  poolFigure,
+  unpoolFigure,
+  shiftFigure,
+  localizationFigure,
+  uniformLocalizationError,
+  rimCellShare,
+} from './pooling/pool-figures';
+export type {
+  PoolMode,
+  UnpoolFigure,
+  ShiftFigure,
+  LocalizationFigure,
+} from './pooling/pool-figures';
 export { zeroInsert, nearestUpsample } from './upsampling/upsampling';
 export type { UpsampleFactor } from './upsampling/upsampling';
 export {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { openPage, waitForBackend } from './page-helpers';
+import { waitForIdle } from './idle';
 import { FCN_CLASSES } from '../../src/lib/fcn/classes';
 
 const baseUrl = inject('baseUrl');
@@ -182,6 +183,11 @@ describe('lessons: pooling, zero insertion, bilinear deconvolution', () => {
     expect(num(loc, 'photo')).toBeGreaterThan(num(loc, 'random'));
     expect(num(loc, 'rim')).toBeGreaterThan(num(loc, 'rimRandom'));
     expect(num(loc, 'rimRandom')).toBeCloseTo(0.75, 6);
+    // Its slider picks the pool size the readout reports, from the numbers already computed.
+    await setSlider(page, 'pw-pool-localization', 'rimSize', 6);
+    const loc6 = await readData(page, 'pw-pool-localization', 'p.readout', { size: '6' });
+    expect(num(loc6, 'rimRandom')).toBeCloseTo(1 - (4 / 6) ** 2, 6);
+    expect(num(loc6, 'photo')).toBeGreaterThan(num(loc, 'photo'));
 
     // Shift invariance, as the caption states it for the cat: ~95 % of pixels, about half of
     // the 4×4 pooled values, about a third at 8×8.
@@ -209,6 +215,13 @@ describe('lessons: pooling, zero insertion, bilinear deconvolution', () => {
     expect(shares).toEqual([...shares].sort((a, b) => a - b));
     expect((shares[3] ?? 0) - (shares[2] ?? 0)).toBeGreaterThan(0.1);
     expect(shares[3]).toBeGreaterThan(0.9 * inputAt4);
+    // A superseded run never writes the readout: after quick moves it shows the last setting.
+    await setSlider(page, 'pw-shift', 'shift', 8);
+    await setSlider(page, 'pw-shift', 'shift', 2);
+    await waitForIdle(page, 90_000, { reveal: false });
+    const last = await readData(page, 'pw-shift', 'p.readout');
+    expect([last['size'], last['shift']]).toEqual(['4', '2']);
+    expect(num(last, 'pooled')).toBeCloseTo(shares[1] ?? NaN, 6);
 
     expect(consoleErrors).toEqual([]);
     await context.close();

@@ -21,7 +21,9 @@ const FIGURES: Record<string, Record<string, Record<string, string | number>>> =
   'pooling/': {
     'pool-demo': { size: 8, stride: 8, mode: 'average', src: 1 },
     'unpool-demo': { size: 6 },
+    'loc-demo': { rimSize: 6, src: 1 },
     'shift-demo': { shift: 3, size: 6 },
+    'rf-demo': { layer: 'pool4', row: 2, col: 5, src: 2 },
     'encoder-demo': { variant: '16s' },
   },
   'zero-insertion/': {
@@ -46,7 +48,8 @@ const FIGURES: Record<string, Record<string, Record<string, string | number>>> =
 };
 
 const GARBAGE = [
-  'size:999,stride:-1,mode:<b>x</b>,src:../../etc/passwd,kind:,factor:1e9',
+  'size:999,stride:-1,mode:<b>x</b>,src:../../etc/passwd,kind:,factor:1e9,layer:pool6,row:-1',
+  'rimSize:1,rimSize:9,col:256,row:1.5,row:200,layer:,layer:POOL4,src:',
   'scene:NaN,w1:Infinity,pool3:0x10,variant:__proto__,__proto__:1,constructor:2',
   ',,::,:,src:blob:http://x/y,convention:toString,shift:3.5,iterations:2.5,%%%,layer:pool5',
 ];

@@ -1,6 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { effectiveReceptiveField, heatOverlay } from '../../src/lib/fcn/effective-rf';
+import {
+  effectiveFieldFigure,
+  effectiveReceptiveField,
+  halfMassSide,
+  heatOverlay,
+} from '../../src/lib/fcn/effective-rf';
 import { cellField } from '../../src/lib/fcn/network';
 import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/fcn/weights';
 import { fileFetch } from '../../scripts/lib/file-fetch';
@@ -93,5 +98,81 @@ describe('heatOverlay', () => {
     tf.dispose([photo, heat, out]);
     expect(tf.memory().numTensors).toBe(before);
     expect(() => heatOverlay(tf.zeros([2, 2, 3]), tf.zeros([3, 2]))).toThrow(/invalid heat shape/);
+  });
+});
+
+/**
+ * Brute force: `2 r + 1` for the smallest Chebyshev radius r around (cy, cx) (a pixel's
+ * distance, so a half-pixel centre gives even sides) whose square holds half the mass.
+ */
+function bruteHalfSide(m: number[][], cy: number, cx: number): number {
+  const total = m.flat().reduce((a, b) => a + b, 0);
+  const dist = (y: number, x: number) => Math.max(Math.abs(y - cy), Math.abs(x - cx));
+  const radii = [...new Set(m.flatMap((row, y) => row.map((_, x) => dist(y, x))))].sort(
+    (a, b) => a - b,
+  );
+  for (const r of radii) {
+    let inside = 0;
+    m.forEach((row, y) => row.forEach((v, x) => (inside += dist(y, x) <= r ? v : 0)));
+    if (inside >= total / 2) return 2 * r + 1;
+  }
+  return NaN;
+}
+
+describe('halfMassSide', () => {
+  it('is 1 for all mass on the centre, 5 for a uniform 5×5 block around it', async () => {
+    const delta = tf.tensor2d(
+      Array.from({ length: 49 }, (_, i) => (i === 24 ? 1 : 0)),
+      [7, 7],
+    );
+    const block = tf.tensor2d(
+      Array.from({ length: 49 }, (_, i) =>
+        Math.abs((i % 7) - 3) <= 2 && Math.abs(Math.floor(i / 7) - 3) <= 2 ? 1 : 0,
+      ),
+      [7, 7],
+    );
+    const before = tf.memory().numTensors;
+    const a = halfMassSide(delta, 3, 3);
+    const b = halfMassSide(block, 3, 3);
+    expect([(await a.data())[0], (await b.data())[0]]).toEqual([1, 5]);
+    tf.dispose([a, b]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([delta, block]);
+  });
+
+  it('matches a brute-force search on random maps, with half-pixel centres', async () => {
+    for (const [seed, cy, cx] of [
+      [1, 5, 7],
+      [2, 3.5, 3.5],
+      [3, 0, 11],
+    ] as const) {
+      const m = tf.randomUniform<tf.Rank.R2>([12, 12], 0, 1, 'float32', seed);
+      const side = halfMassSide(m, cy, cx);
+      expect((await side.data())[0]).toBe(bruteHalfSide(await m.array(), cy, cx));
+      tf.dispose([m, side]);
+    }
+  });
+});
+
+describe('effectiveFieldFigure', () => {
+  it('is heatOverlay of the effective field and its half-mass side around the cell centre; no leak', async () => {
+    const before = tf.memory().numTensors;
+    const f = await effectiveFieldFigure(weights, image, { layer: 'pool4', row: 1, col: 2 });
+    expect(tf.memory().numTensors).toBe(before + 1);
+    const erf = effectiveReceptiveField(weights, image, { layer: 'pool4', row: 1, col: 2 });
+    const overlay = heatOverlay(image, erf);
+    // pool4: stride 16, so cell (1, 2) is centred on pixel (23.5, 39.5).
+    const half = halfMassSide(erf, 23.5, 39.5);
+    expect(f.overlay.shape).toEqual([64, 64, 3]);
+    const [got, want] = [await f.overlay.data(), await overlay.data()];
+    expect(Math.max(...got.map((v, i) => Math.abs(v - (want[i] ?? NaN))))).toBeLessThan(1e-5);
+    expect(f.half).toBe((await half.data())[0]);
+    expect(f.half).toBeGreaterThanOrEqual(1);
+    tf.dispose([f.overlay, erf, overlay, half]);
+    expect(tf.memory().numTensors).toBe(before);
+    await expect(
+      effectiveFieldFigure(weights, image, { layer: 'pool4', row: 9, col: 0 }),
+    ).rejects.toThrow(/invalid row: 9/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

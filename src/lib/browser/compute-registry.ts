@@ -19,6 +19,7 @@ import { isTensorRef, toWire, type TensorRef } from './compute-wire';
 import type { Figure, Inputs, RunContext } from './figures/figure';
 import { knowledgeTransferFigures } from './figures/knowledge-transfer';
 import { bilinearDeconvolutionFigures } from './figures/bilinear-deconvolution';
+import { poolingFigures } from './figures/pooling';
 
 export type { RunContext } from './figures/figure';
 
@@ -196,6 +197,7 @@ const FIGURES: Record<string, Figure> = {
   ...CORE_FIGURES,
   ...knowledgeTransferFigures,
   ...bilinearDeconvolutionFigures,
+  ...poolingFigures,
 };
 
 export function hasFigure(name: string): boolean {

@@ -79,3 +79,68 @@ export function heatOverlay(
     return tf.add(tf.mul(dim, tf.sub(1, alpha)), tf.mul(tf.tensor1d([...color]), alpha));
   });
 }
+
+/**
+ * Side in pixels of the smallest square centred on (`cy`, `cx`) that holds at least half of
+ * `erf`'s total (`erf` `[H, W]`, non-negative): `2 r + 1` for the smallest Chebyshev distance
+ * `r` of a pixel from the centre whose square reaches half the mass (odd around a pixel, even
+ * around a half-pixel centre).
+ */
+export function halfMassSide(erf: tf.Tensor2D, cy: number, cx: number): tf.Scalar {
+  expectRank('erf', erf.shape, 2, '[H, W]');
+  return tf.tidy(() => {
+    const [h = 0, w = 0] = erf.shape;
+    const ys = tf.reshape(tf.abs(tf.sub(tf.range(0, h), cy)), [h, 1]);
+    const xs = tf.reshape(tf.abs(tf.sub(tf.range(0, w), cx)), [1, w]);
+    const radius = tf.reshape(tf.maximum(ys, xs), [-1]); // Chebyshev distance: squares
+    const mass = tf.reshape(erf, [-1]);
+    const order = tf.topk(tf.neg(radius), h * w, true);
+    const sorted = tf.gather(mass, order.indices);
+    const cumulative = tf.cumsum(sorted);
+    const total = tf.sum(mass);
+    const inside = tf.sum(tf.cast(tf.less(cumulative, tf.mul(total, 0.5)), 'int32'));
+    const last = tf.scalar(h * w - 1, 'int32');
+    const r = tf.gather(tf.neg(order.values), tf.minimum(inside, last));
+    return tf.add(tf.mul(r, 2), 1);
+  });
+}
+
+/** Result of {@link effectiveFieldFigure}. */
+export interface EffectiveFieldFigure extends tf.TensorContainerObject {
+  /** The photo with the effective field laid over it (`heatOverlay`), `[H, W, 3]`. */
+  overlay: tf.Tensor3D;
+  /** Side of the square around the cell's centre holding half the gradient mass, in pixels. */
+  half: number;
+}
+
+/**
+ * The receptive-field figure: the effective receptive field of one cell of `layer` on `image`
+ * (`[H, W, 3]` in [0, 1]) as a heat overlay, and the side of the square around the cell's
+ * centre (row · stride + (stride − 1) / 2, likewise for the column) holding half of it.
+ */
+export async function effectiveFieldFigure(
+  weights: FcnWeights,
+  image: tf.Tensor3D,
+  options: EffectiveFieldOptions,
+): Promise<EffectiveFieldFigure> {
+  expectRank('image', image.shape, 3, '[H, W, 3]');
+  const [h = 0, w = 0] = image.shape;
+  const stride = fcnLayers(h, w).find((l) => l.name === options.layer)?.stride ?? 1;
+  const centre = (i: number) => i * stride + (stride - 1) / 2;
+  const { overlay, half } = tf.tidy(() => {
+    const erf = effectiveReceptiveField(weights, image, options);
+    return {
+      overlay: heatOverlay(image, erf),
+      half: halfMassSide(erf, centre(options.row), centre(options.col)),
+    };
+  });
+  try {
+    const [side = NaN] = await half.data();
+    return { overlay, half: side };
+  } catch (error) {
+    overlay.dispose();
+    throw error;
+  } finally {
+    half.dispose();
+  }
+}
