@@ -17,6 +17,7 @@ import { scribbleFigure } from '../crf/scribble-figure';
 import type { FcnVariant } from '../fcn/fcn';
 import { isTensorRef, toWire, type TensorRef } from './compute-wire';
 import type { Figure, Inputs, RunContext } from './figures/figure';
+import { zeroInsertionFigures } from './figures/zero-insertion';
 
 export type { RunContext } from './figures/figure';
 
@@ -192,6 +193,7 @@ const CORE_FIGURES: Record<string, Figure> = {
 /** Every figure by name. */
 const FIGURES: Record<string, Figure> = {
   ...CORE_FIGURES,
+  ...zeroInsertionFigures,
 };
 
 export function hasFigure(name: string): boolean {
