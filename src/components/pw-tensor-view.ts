@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { emit } from './events';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, errorMessage } from './controllers/tensor-task';
-import { drawTensor } from '../lib/browser/image';
+import { drawRgba, drawTensor } from '../lib/browser/image';
 import { tracked } from '../lib/browser/activity';
 import {
   CATEGORICAL,
@@ -14,15 +14,20 @@ import {
   type Range,
 } from '../lib/colormap';
 import { cssRgb } from '../lib/palettes';
+import { paintValues, valuesAt, type PaintMode, type ValueGrid } from '../lib/colormap-values';
 
-export type ViewMode = 'grey' | 'sequential' | 'diverging' | 'auto' | 'labels' | 'rgb';
+export type ViewMode = PaintMode;
+export type { ValueGrid } from '../lib/colormap-values';
 
-/** A position in the shown tensor (column x, row y) and the tensor it refers to. */
+/** A position in the shown tensor or grid (column x, row y) and what it refers to. */
 export interface PickDetail {
   readonly x: number;
   readonly y: number;
-  /** The tensor drawn when the position was taken (not owned; compare, do not keep). */
-  readonly tensor: tf.Tensor;
+  /**
+   * The tensor (or `values` grid) drawn when the position was taken (not owned; compare, do
+   * not keep).
+   */
+  readonly tensor: tf.Tensor | ValueGrid;
 }
 
 export interface PixelDetail extends PickDetail {
@@ -45,6 +50,11 @@ interface Rendered extends tf.TensorContainerObject {
  * all channels as class scores in mode 'labels'). Colouring runs as tfjs ops on the active
  * backend; only the legend's two numbers and the hovered pixel's values are read back.
  *
+ * Or, given `values` (`{ data, shape }`: a typed array and its shape, such as a `WireTensor`
+ * from the compute worker) instead of `tensor`, it colours them in a plain loop on the page
+ * (colormap-values.ts: the same maps and ranges) and makes no tensor at all; readouts read
+ * the array. A figure whose numbers come from the worker draws them this way.
+ *
  * @fires pw-pixel - `CustomEvent<PixelDetail>` when the readout changes.
  * @fires pw-pick - `CustomEvent<PickDetail>` on a click or tap on the image, or Enter / Space
  *   at the keyboard cursor.
@@ -57,6 +67,7 @@ interface Rendered extends tf.TensorContainerObject {
 export class PwTensorView extends LitElement {
   static override properties = {
     tensor: { attribute: false },
+    values: { attribute: false },
     mode: { type: String },
     channel: { type: Number },
     range: { attribute: false },
@@ -136,6 +147,11 @@ export class PwTensorView extends LitElement {
    */
   declare tensor: tf.Tensor | undefined;
   /**
+   * Values to show when `tensor` is unset: `{ data, shape }` with `shape` `[H, W]` or
+   * `[H, W, C]`. Not copied: the caller replaces the object rather than changing its data.
+   */
+  declare values: ValueGrid | undefined;
+  /**
    * 'grey' | 'sequential' | 'diverging' | 'auto' | 'labels' | 'rgb' (default 'grey'); 'auto' shows a
    * map without negative values in the sequential map and a signed one in the diverging map (see
    * `ColorMapName` in lib/colormap).
@@ -160,8 +176,10 @@ export class PwTensorView extends LitElement {
 
   /** The rendered image last handed to the canvas. */
   private drawn: tf.Tensor | undefined;
-  /** The tensor whose image is on the canvas now: what readouts and picks refer to. */
-  private shown: tf.Tensor | undefined;
+  /** The tensor or grid whose image is on the canvas now: what readouts and picks refer to. */
+  private shown: tf.Tensor | ValueGrid | undefined;
+  /** The grid and settings last painted by the values path. */
+  private painted: readonly unknown[] = [];
   private drawId = 0;
   private readId = 0;
 
@@ -180,6 +198,7 @@ export class PwTensorView extends LitElement {
   constructor() {
     super();
     this.tensor = undefined;
+    this.values = undefined;
     this.mode = 'grey';
     this.channel = 0;
     this.range = undefined;
@@ -195,6 +214,10 @@ export class PwTensorView extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
+    if (!this.tensor && this.values) {
+      this.paint(this.values);
+      return;
+    }
     const value = this.rendered.value;
     const canvas = this.renderRoot.querySelector('canvas');
     if (!value || !canvas || value.image === this.drawn || this.rendered.status !== 'complete')
@@ -237,10 +260,44 @@ export class PwTensorView extends LitElement {
     });
   }
 
+  /** The values path: colours `grid` on the page and draws it now (once per grid and setting). */
+  private paint(grid: ValueGrid): void {
+    const canvas = this.renderRoot.querySelector('canvas');
+    const settings = [grid, this.mode, this.channel, this.range, this.palette];
+    if (!canvas || settings.every((s, i) => s === this.painted[i])) return;
+    this.painted = settings;
+    // A tensor draw still in flight is stale now.
+    const id = ++this.drawId;
+    this.drawn = undefined;
+    try {
+      const painted = paintValues(grid, {
+        mode: this.mode,
+        channel: this.channel,
+        ...(this.range ? { range: this.range } : {}),
+        palette: this.palette,
+      });
+      drawRgba(painted, canvas);
+      this.legend = [...painted.bounds];
+      this.drawError = '';
+    } catch (error) {
+      this.drawError = errorMessage(error);
+      return;
+    }
+    const previous = this.shown;
+    this.shown = grid;
+    canvas.dataset['drawn'] = String(Number(canvas.dataset['drawn'] ?? 0) + 1);
+    if (this.cursor && previous && sameShape(previous, grid)) {
+      if (id === this.drawId) void this.readAt(this.cursor.x, this.cursor.y);
+    } else {
+      this.clearReadout();
+    }
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.shown = undefined;
     this.drawn = undefined;
+    this.painted = [];
     this.clearReadout();
   }
 
@@ -250,10 +307,10 @@ export class PwTensorView extends LitElement {
     this.readout = '';
   }
 
-  /** The shown tensor if it is alive and (x, y) lies inside it. */
-  private shownAt(x: number, y: number): tf.Tensor | undefined {
+  /** The shown tensor (if it is alive) or grid, if (x, y) lies inside it. */
+  private shownAt(x: number, y: number): tf.Tensor | ValueGrid | undefined {
     const t = this.shown;
-    if (!t || t.isDisposed || t.rank < 2) return undefined;
+    if (!t || isDisposed(t) || t.shape.length < 2) return undefined;
     const [h = 0, w = 0] = t.shape;
     return Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < w && y < h
       ? t
@@ -269,6 +326,12 @@ export class PwTensorView extends LitElement {
     const t = this.shownAt(x, y);
     if (!t) {
       this.readout = '';
+      return;
+    }
+    if (!(t instanceof tf.Tensor)) {
+      const values = valuesAt(t, x, y) ?? [];
+      this.readout = describe(values, this.mode, this.channel, this.classNames, x, y);
+      emit<PixelDetail>(this, 'pw-pixel', { x, y, values, tensor: t });
       return;
     }
     const channels = t.rank === 3 ? (t.shape[2] ?? 1) : 1;
@@ -300,7 +363,7 @@ export class PwTensorView extends LitElement {
   private pointAt(event: MouseEvent): { x: number; y: number } | undefined {
     const t = this.shown;
     const canvas = event.currentTarget as HTMLCanvasElement | null;
-    if (!t || t.isDisposed || !canvas) return undefined;
+    if (!t || isDisposed(t) || !canvas) return undefined;
     const box = canvas.getBoundingClientRect();
     if (box.width <= 0 || box.height <= 0) return undefined;
     const [h = 1, w = 1] = t.shape;
@@ -331,7 +394,7 @@ export class PwTensorView extends LitElement {
 
   private readonly onKey = (event: KeyboardEvent): void => {
     const t = this.shown;
-    if (!t || t.isDisposed) return;
+    if (!t || isDisposed(t)) return;
     if ((event.key === 'Enter' || event.key === ' ') && this.cursor) {
       event.preventDefault();
       this.pick(this.cursor.x, this.cursor.y);
@@ -357,7 +420,7 @@ export class PwTensorView extends LitElement {
   };
 
   override render() {
-    const [h, w] = this.tensor?.shape ?? [];
+    const [h, w] = (this.tensor ?? this.values)?.shape ?? [];
     const error =
       this.rendered.status === 'error' ? errorMessage(this.rendered.error) : this.drawError;
     return html`<figure>
@@ -409,7 +472,11 @@ const GRADIENTS = {
   diverging: cssGradient('diverging'),
 } as const;
 
-function sameShape(a: tf.Tensor, b: tf.Tensor): boolean {
+function isDisposed(shown: tf.Tensor | ValueGrid): boolean {
+  return shown instanceof tf.Tensor && shown.isDisposed;
+}
+
+function sameShape(a: tf.Tensor | ValueGrid, b: tf.Tensor | ValueGrid): boolean {
   return a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 }
 

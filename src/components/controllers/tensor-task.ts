@@ -27,6 +27,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ensureBackend } from '../../lib/browser/backend';
 import { tracked } from '../../lib/browser/activity';
 import { releaseHeight, whenSeen } from './visibility';
+import { disposeTensors } from '../../lib/dispose';
 
 /** Every controller of each host, so the host's reserved height goes when all have settled. */
 const controllersOf = new WeakMap<object, Set<TensorTaskController<never, never>>>();
@@ -151,7 +152,7 @@ export class TensorTaskController<
       if (id !== this.runId || hasDisposedTensor(args)) return;
       result = await this.options.task(args, { signal: controller.signal });
       if (id !== this.runId) {
-        tf.dispose(result);
+        disposeTensors(result);
         return;
       }
       this.lastMs = performance.now() - started;
@@ -167,7 +168,8 @@ export class TensorTaskController<
   }
 
   private replace(next: R | undefined): void {
-    if (this.value !== undefined) tf.dispose(this.value);
+    // Not tf.dispose: it walks typed arrays (worker results) element by element.
+    if (this.value !== undefined) disposeTensors(this.value);
     this.value = next;
   }
 }

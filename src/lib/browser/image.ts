@@ -51,3 +51,22 @@ export function drawTensor(
     }
   });
 }
+
+/**
+ * Puts RGBA bytes (`width * height * 4`, as `paintValues` makes them) on `canvas`, resizing
+ * the canvas to them. Synchronous: no tensor, no readback.
+ */
+export function drawRgba(
+  { rgba, width, height }: { rgba: Uint8ClampedArray; width: number; height: number },
+  canvas: HTMLCanvasElement,
+): void {
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+  // The same CPU-backed 2-D context as drawTensor (toPixels) asks for.
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('this browser gave no 2-D canvas context');
+  if (width === 0 || height === 0) return;
+  const pixels = new ImageData(width, height);
+  pixels.data.set(rgba);
+  ctx.putImageData(pixels, 0, 0);
+}
