@@ -3,18 +3,14 @@ import { progressText, rangeControl, statusLine, UNIT_RANGE } from './templates'
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import {
-  CHECKERBOARD_FLAT_SIDE as FLAT,
-  overlapMap,
-  type Checkerboard,
-} from '../lib/upsampling/index';
+import { CHECKERBOARD_FLAT_SIDE as FLAT, overlapMap } from '../lib/upsampling/index';
 import { compute } from '../lib/browser/compute-client';
-import { fromWire } from '../lib/browser/compute-wire';
+import type { CheckerboardWire } from '../lib/browser/figures/zero-insertion';
 import './pw-tensor-view';
 import { UrlStateController } from './controllers/url-state';
 
 /** What one run commits: the two images and the settings they were computed with. */
-type Result = { figure: Checkerboard; kernelSize: number; stride: number };
+type Result = { figure: CheckerboardWire; kernelSize: number; stride: number };
 
 /**
  * @summary Where checkerboard artifacts come from: the number of kernel taps that land on each
@@ -48,8 +44,13 @@ export class PwCheckerboard extends LitElement {
       this.photo.value ? ([this.photo.value, this.kernelSize, this.stride] as const) : undefined,
     // The transposed convolution runs in the compute worker ('checkerboard').
     task: async ([photo, kernelSize, stride], { signal }): Promise<Result> => {
-      const wire = await compute('checkerboard', { photo }, { kernelSize, stride }, { signal });
-      return { figure: await fromWire<Checkerboard>(wire), kernelSize, stride };
+      const figure = (await compute(
+        'checkerboard',
+        { photo },
+        { kernelSize, stride },
+        { signal },
+      )) as CheckerboardWire;
+      return { figure, kernelSize, stride };
     },
   });
 
@@ -112,12 +113,12 @@ export class PwCheckerboard extends LitElement {
 function panels({ figure, kernelSize: k, stride: s }: Result) {
   return html`<div class="panels">
     <pw-tensor-view
-      .tensor=${figure.counts}
+      .values=${figure.counts}
       mode="grey"
       label=${`Taps per output pixel for an ${FLAT}×${FLAT} input (a flat image of ones through a ${k}×${k} kernel of ones)`}
     ></pw-tensor-view>
     <pw-tensor-view
-      .tensor=${figure.photoOut}
+      .values=${figure.photoOut}
       mode="grey"
       .range=${UNIT_RANGE}
       label=${`The photo through the same layer, each tap weighing s²/k² = ${((s * s) / (k * k)).toFixed(3)}`}

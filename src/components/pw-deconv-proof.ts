@@ -1,18 +1,16 @@
 import { LitElement, html, nothing } from 'lit';
 import { progressText, rangeControl, statusLine, UNIT_RANGE } from './templates';
-import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import type { TransposedConvProof } from '../lib/upsampling/index';
 import { compute } from '../lib/browser/compute-client';
-import { fromWire } from '../lib/browser/compute-wire';
+import type { TransposedConvProofWire } from '../lib/browser/figures/zero-insertion';
 import './pw-tensor-view';
 import { UrlStateController } from './controllers/url-state';
 
 /** What one run commits: its images, the settings they were computed with, and the readout. */
 type Result = {
-  figure: TransposedConvProof;
+  figure: TransposedConvProofWire;
   stride: number;
   kernelSize: number;
   /** Largest |direct − decomposed|. */
@@ -56,20 +54,14 @@ export class PwDeconvProof extends LitElement {
         : undefined,
     // Both sides are computed in the compute worker ('deconv-proof').
     task: async ([photo, stride, kernelSize, seed], { signal }): Promise<Result> => {
-      const wire = await compute(
+      const figure = (await compute(
         'deconv-proof',
         { photo },
         { stride, kernelSize, seed },
         { signal },
-      );
-      const figure = await fromWire<TransposedConvProof>(wire);
-      try {
-        const [maxDifference = NaN] = await figure.maxDifference.data();
-        return { figure, stride, kernelSize, maxDifference };
-      } catch (error) {
-        tf.dispose(figure);
-        throw error;
-      }
+      )) as TransposedConvProofWire;
+      const [maxDifference = NaN] = figure.maxDifference.data;
+      return { figure, stride, kernelSize, maxDifference };
     },
   });
 
@@ -126,28 +118,28 @@ export class PwDeconvProof extends LitElement {
 function panels({ figure: f, stride, kernelSize }: Result) {
   return html`<div class="panels">
     <pw-tensor-view
-      .tensor=${f.kernel}
+      .values=${f.kernel}
       mode="diverging"
       label=${`The random ${kernelSize}×${kernelSize} kernel`}
     ></pw-tensor-view>
     <pw-tensor-view
-      .tensor=${f.stuffed}
+      .values=${f.stuffed}
       mode="grey"
       .range=${UNIT_RANGE}
       label=${`Input with ${stride - 1} zero(s) inserted after each pixel`}
     ></pw-tensor-view>
     <pw-tensor-view
-      .tensor=${f.direct}
+      .values=${f.direct}
       mode="diverging"
       label="Transposed convolution (tfjs conv2dTranspose)"
     ></pw-tensor-view>
     <pw-tensor-view
-      .tensor=${f.decomposed}
+      .values=${f.decomposed}
       mode="diverging"
       label="Zero insertion + padding + ordinary conv with the flipped kernel"
     ></pw-tensor-view>
     <pw-tensor-view
-      .tensor=${f.difference}
+      .values=${f.difference}
       mode="diverging"
       label="Their difference (colour scale stretched to its own tiny range)"
     ></pw-tensor-view>

@@ -1,17 +1,13 @@
 import { LitElement, html, nothing } from 'lit';
 import { progressText, rangeControl, selectControl, statusLine, UNIT_RANGE } from './templates';
 import * as Plot from '@observablehq/plot';
-import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import {
-  spectrumFrequencies,
-  type InterpolationKind,
-  type ScanlineSpectrum,
-} from '../lib/upsampling/index';
+import { spectrumFrequencies, type InterpolationKind } from '../lib/upsampling/index';
 import { compute } from '../lib/browser/compute-client';
-import { fromWire } from '../lib/browser/compute-wire';
+import type { ScanlineSpectrumWire } from '../lib/browser/figures/zero-insertion';
+import type { ValueGrid } from '../lib/colormap-values';
 import type { ChartOptions } from './pw-chart';
 import './pw-chart';
 import './pw-tensor-view';
@@ -38,7 +34,7 @@ type Curves = {
 };
 
 /** What one run commits: the strip it draws and the curves it plots. */
-type Result = { strip: tf.Tensor2D; curves: Curves };
+type Result = { strip: ValueGrid; curves: Curves };
 
 /**
  * @summary One row of the photo as a 1-D signal, upsampled by zero insertion and an optional
@@ -77,35 +73,30 @@ export class PwScanlineSpectrum extends LitElement {
       this.photo.value ? ([this.photo.value, this.factor, this.kind] as const) : undefined,
     // The row and its spectrum are computed in the compute worker ('scanline-spectrum').
     task: async ([photo, factor, kind], { signal }): Promise<Result> => {
-      const wire = await compute('scanline-spectrum', { photo }, { factor, kind }, { signal });
-      const { strip, ...numbers } = await fromWire<ScanlineSpectrum>(wire);
-      try {
-        const [values, spectrum, [yMax = 1], [imageShare = 0]] = await Promise.all([
-          numbers.signal.data(),
-          numbers.spectrum.data(),
-          numbers.peak.data(),
-          numbers.imageShare.data(),
-        ]);
-        const freqs = spectrumFrequencies(values.length);
-        const curves: Curves = {
-          signal: Array.from(values.slice(0, SHOWN * factor), (value, n) => ({
-            n: n / factor,
-            value,
-            original: n % factor === 0,
-          })),
-          spectrum: freqs.map((frequency, k) => ({ frequency, magnitude: spectrum[k] ?? 0 })),
-          imageShare,
-          yMax,
-          factor,
-          kind,
-        };
-        return { strip, curves };
-      } catch (error) {
-        tf.dispose(strip);
-        throw error;
-      } finally {
-        tf.dispose(numbers);
-      }
+      const wire = (await compute(
+        'scanline-spectrum',
+        { photo },
+        { factor, kind },
+        { signal },
+      )) as ScanlineSpectrumWire;
+      const values = wire.signal.data;
+      const freqs = spectrumFrequencies(values.length);
+      const curves: Curves = {
+        signal: Array.from(values.slice(0, SHOWN * factor), (value, n) => ({
+          n: n / factor,
+          value,
+          original: n % factor === 0,
+        })),
+        spectrum: freqs.map((frequency, k) => ({
+          frequency,
+          magnitude: wire.spectrum.data[k] ?? 0,
+        })),
+        imageShare: wire.imageShare.data[0] ?? 0,
+        yMax: wire.peak.data[0] ?? 1,
+        factor,
+        kind,
+      };
+      return { strip: wire.strip, curves };
     },
   });
 
@@ -205,7 +196,7 @@ export class PwScanlineSpectrum extends LitElement {
       ${
         this.figure.value
           ? html`<pw-tensor-view
-              .tensor=${this.figure.value.strip}
+              .values=${this.figure.value.strip}
               mode="grey"
               .range=${UNIT_RANGE}
               label="The middle row of the photo after upsampling, drawn as a strip of pixels"

@@ -1,12 +1,11 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { progressText, rangeControl, selectControl, statusLine } from './templates';
-import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import type { InterpolationKind, ZeroInsert2d } from '../lib/upsampling/index';
+import type { InterpolationKind } from '../lib/upsampling/index';
 import { compute } from '../lib/browser/compute-client';
-import { fromWire } from '../lib/browser/compute-wire';
+import type { ZeroInsert2dWire } from '../lib/browser/figures/zero-insertion';
 import './pw-tensor-view';
 import { UrlStateController } from './controllers/url-state';
 
@@ -23,7 +22,7 @@ const KINDS: readonly { value: InterpolationKind; label: string }[] = [
 type Readout = { factor: number; kind: InterpolationKind; zeros: number; filtered: number };
 
 /** What one run commits: the four images it draws and its readout. */
-type Result = { figure: ZeroInsert2d; readout: Readout };
+type Result = { figure: ZeroInsert2dWire; readout: Readout };
 
 /**
  * @summary Zero insertion in two dimensions: the photo upsampled with zeros and with an
@@ -68,15 +67,14 @@ export class PwZeroInsert2d extends LitElement {
       this.photo.value ? ([this.photo.value, this.factor, this.kind] as const) : undefined,
     // The images and spectra are computed in the compute worker ('zero-insert-2d').
     task: async ([photo, factor, kind], { signal }): Promise<Result> => {
-      const wire = await compute('zero-insert-2d', { photo }, { factor, kind }, { signal });
-      const figure = await fromWire<ZeroInsert2d>(wire);
-      try {
-        const [zeros = 0, filtered = 0] = await figure.contrast.data();
-        return { figure, readout: { factor, kind, zeros, filtered } };
-      } catch (error) {
-        tf.dispose(figure);
-        throw error;
-      }
+      const figure = (await compute(
+        'zero-insert-2d',
+        { photo },
+        { factor, kind },
+        { signal },
+      )) as ZeroInsert2dWire;
+      const [zeros = 0, filtered = 0] = figure.contrast.data;
+      return { figure, readout: { factor, kind, zeros, filtered } };
     },
   });
 
@@ -126,26 +124,26 @@ function kindName(kind: InterpolationKind): string {
 }
 
 /** The four views, labelled with the settings they were computed with. */
-function panels(f: ZeroInsert2d, r: Readout) {
+function panels(f: ZeroInsert2dWire, r: Readout) {
   const L = r.factor;
   return html`<div class="panels">
     <pw-tensor-view
-      .tensor=${f.zeros}
+      .values=${f.zeros}
       mode="rgb"
       label=${`Zero-inserted by ${L} (brightened ${L * L}× to show it)`}
     ></pw-tensor-view>
     <pw-tensor-view
-      .tensor=${f.zerosSpectrum}
+      .values=${f.zerosSpectrum}
       mode="grey"
       label=${`Its log spectrum (Hann window, zero frequency in the middle): ${L > 1 ? `the photo's spectrum repeated on a ${L}×${L} grid, ${L ** 2 - 1} bright copies around the centre` : 'no copies at L = 1'}`}
     ></pw-tensor-view>
     <pw-tensor-view
-      .tensor=${f.filtered}
+      .values=${f.filtered}
       mode="rgb"
       label=${`Zero-inserted, then filtered: ${kindName(r.kind)}`}
     ></pw-tensor-view>
     <pw-tensor-view
-      .tensor=${f.filteredSpectrum}
+      .values=${f.filteredSpectrum}
       mode="grey"
       label="Its log spectrum: the copies are dimmed where the filter blocks them"
     ></pw-tensor-view>

@@ -1,7 +1,8 @@
 /**
  * The zero-insertion lesson's figures (src/pages/zero-insertion.astro): each runs its lib
  * function (lib/upsampling/zero-insertion-figures.ts) on the page's photo and sends back the
- * tensors it draws and the scalars it reads out.
+ * tensors it draws and the scalars it reads out as `WireTensor`s, which the elements draw as
+ * they are (pw-tensor-view's `values`) and read without making a tensor on the page.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { InterpolationKind } from '../../upsampling/interpolation';
@@ -10,9 +11,29 @@ import {
   scanlineSpectrum,
   transposedConvProof,
   zeroInsert2d,
+  type Checkerboard,
+  type ScanlineSpectrum,
+  type TransposedConvProof,
+  type ZeroInsert2d,
 } from '../../upsampling/zero-insertion-figures';
+import type { ValueGrid } from '../../colormap-values';
 import { toWire } from '../compute-wire';
 import type { Figure, Inputs } from './figure';
+
+/**
+ * A figure's tensors as they arrive on the page: each a `WireTensor`, its values and shape
+ * (the index signature of a tensor container left out).
+ */
+type Wire<T> = { readonly [K in keyof T as string extends K ? never : K]: ValueGrid };
+
+/** What 'scanline-spectrum' answers. */
+export type ScanlineSpectrumWire = Wire<ScanlineSpectrum>;
+/** What 'zero-insert-2d' answers. */
+export type ZeroInsert2dWire = Wire<ZeroInsert2d>;
+/** What 'checkerboard' answers. */
+export type CheckerboardWire = Wire<Checkerboard>;
+/** What 'deconv-proof' answers. */
+export type TransposedConvProofWire = Wire<TransposedConvProof>;
 
 function photoOf(tensors: Inputs): tf.Tensor3D {
   const photo = tensors['photo'];
