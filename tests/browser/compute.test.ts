@@ -20,7 +20,7 @@ import { waitForIdle } from './idle';
 const baseUrl = inject('baseUrl');
 
 /** The pages whose figures run in the compute worker. */
-const WORKER_PAGES = ['/', '/skip-fusion/', '/crf/'];
+const WORKER_PAGES = ['/', '/zero-insertion/', '/skip-fusion/', '/crf/'];
 
 interface Stats {
   mode: string;
