@@ -1,32 +1,16 @@
 import { LitElement, html, nothing } from 'lit';
 import { progressText, rangeControl, statusLine, UNIT_RANGE } from './templates';
-import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { overlapMap, transposedConv2d } from '../lib/upsampling/index';
+import { CHECKERBOARD_FLAT_SIDE as FLAT, overlapMap } from '../lib/upsampling/index';
+import { compute } from '../lib/browser/compute-client';
+import type { CheckerboardWire } from '../lib/browser/figures/zero-insertion';
 import './pw-tensor-view';
 import { UrlStateController } from './controllers/url-state';
 
-/** Side of the small flat input whose overlap counts are drawn. */
-const FLAT = 8;
-
-interface Checkerboard extends tf.TensorContainerObject {
-  counts: tf.Tensor2D;
-  photoOut: tf.Tensor3D;
-}
-
-function checkerboardFigure(photo: tf.Tensor3D, k: number, s: number): Checkerboard {
-  return tf.tidy(() => {
-    const grey = tf.mean<tf.Tensor3D>(photo, 2, true);
-    // Each tap weighs s²/k², so an evenly covered pixel keeps the input's brightness.
-    const box = tf.fill([k, k, 1, 1], (s * s) / (k * k));
-    return {
-      counts: tf.tensor2d(overlapMap(k, s, [FLAT, FLAT])),
-      photoOut: tf.clipByValue(transposedConv2d(grey, box as tf.Tensor4D, { stride: s }), 0, 1),
-    };
-  });
-}
+/** What one run commits: the two images and the settings they were computed with. */
+type Result = { figure: CheckerboardWire; kernelSize: number; stride: number };
 
 /**
  * @summary Where checkerboard artifacts come from: the number of kernel taps that land on each
@@ -58,7 +42,16 @@ export class PwCheckerboard extends LitElement {
     announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.kernelSize, this.stride] as const) : undefined,
-    task: ([photo, k, s]) => checkerboardFigure(photo, k, s),
+    // The transposed convolution runs in the compute worker ('checkerboard').
+    task: async ([photo, kernelSize, stride], { signal }): Promise<Result> => {
+      const figure = (await compute(
+        'checkerboard',
+        { photo },
+        { kernelSize, stride },
+        { signal },
+      )) as CheckerboardWire;
+      return { figure, kernelSize, stride };
+    },
   });
 
   /** Settings shared by URL (`?id=...`), copy-link and PNG controls. */
@@ -91,7 +84,7 @@ export class PwCheckerboard extends LitElement {
   }
 
   override render() {
-    const f = this.figure.value;
+    const r = this.figure.value;
     const error = this.photo.error ?? this.figure.error;
     const k = this.kernelSize;
     const s = this.stride;
@@ -101,23 +94,7 @@ export class PwCheckerboard extends LitElement {
     return html`<div class="controls">
         ${this.slider('Kernel size k', 'kernelSize', 8)} ${this.slider('Stride s', 'stride', 4)}
       </div>
-      ${
-        f
-          ? html`<div class="panels">
-              <pw-tensor-view
-                .tensor=${f.counts}
-                mode="grey"
-                label=${`Taps per output pixel for an ${FLAT}×${FLAT} input (a flat image of ones through a ${k}×${k} kernel of ones)`}
-              ></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${f.photoOut}
-                mode="grey"
-                .range=${UNIT_RANGE}
-                label=${`The photo through the same layer, each tap weighing s²/k² = ${((s * s) / (k * k)).toFixed(3)}`}
-              ></pw-tensor-view>
-            </div>`
-          : nothing
-      }
+      ${r ? panels(r) : nothing}
       <p class="readout" aria-live="polite" data-lo=${lo} data-hi=${hi}>
         Away from the border, an output pixel receives
         ${lo === hi ? `exactly ${lo}` : `${lo} or ${hi}`} taps along each axis
@@ -130,6 +107,23 @@ export class PwCheckerboard extends LitElement {
       </p>
       ${statusLine(error, progressText(this.figure))}`;
   }
+}
+
+/** The two views, labelled with the settings they were computed with. */
+function panels({ figure, kernelSize: k, stride: s }: Result) {
+  return html`<div class="panels">
+    <pw-tensor-view
+      .values=${figure.counts}
+      mode="grey"
+      label=${`Taps per output pixel for an ${FLAT}×${FLAT} input (a flat image of ones through a ${k}×${k} kernel of ones)`}
+    ></pw-tensor-view>
+    <pw-tensor-view
+      .values=${figure.photoOut}
+      mode="grey"
+      .range=${UNIT_RANGE}
+      label=${`The photo through the same layer, each tap weighing s²/k² = ${((s * s) / (k * k)).toFixed(3)}`}
+    ></pw-tensor-view>
+  </div>`;
 }
 
 customElements.define('pw-checkerboard', PwCheckerboard);

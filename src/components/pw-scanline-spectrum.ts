@@ -1,17 +1,13 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { progressText, rangeControl, selectControl, statusLine, UNIT_RANGE } from './templates';
 import * as Plot from '@observablehq/plot';
-import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import {
-  interpolate1d,
-  scanline,
-  type InterpolationKind,
-  magnitudeSpectrum,
-  spectrumFrequencies,
-} from '../lib/upsampling/index';
+import { spectrumFrequencies, type InterpolationKind } from '../lib/upsampling/index';
+import { compute } from '../lib/browser/compute-client';
+import type { ScanlineSpectrumWire } from '../lib/browser/figures/zero-insertion';
+import type { ValueGrid } from '../lib/colormap-values';
 import type { ChartOptions } from './pw-chart';
 import './pw-chart';
 import './pw-tensor-view';
@@ -26,7 +22,7 @@ const KINDS: readonly { value: InterpolationKind; label: string }[] = [
 /** Input samples drawn in the signal chart (all of them would be too dense to read). */
 const SHOWN = 24;
 
-interface Curves {
+type Curves = {
   signal: { n: number; value: number; original: boolean }[];
   spectrum: { frequency: number; magnitude: number }[];
   /** Share of spectral energy above the original band (frequency > 1 / (2L)). */
@@ -35,7 +31,10 @@ interface Curves {
   yMax: number;
   factor: number;
   kind: InterpolationKind;
-}
+};
+
+/** What one run commits: the strip it draws and the curves it plots. */
+type Result = { strip: ValueGrid; curves: Curves };
 
 /**
  * @summary One row of the photo as a 1-D signal, upsampled by zero insertion and an optional
@@ -55,7 +54,6 @@ export class PwScanlineSpectrum extends LitElement {
     workingSize: { type: Number, attribute: 'working-size' },
     factor: { type: Number },
     kind: { type: String },
-    curves: { state: true },
   };
   static override styles = elementStyles;
 
@@ -67,46 +65,23 @@ export class PwScanlineSpectrum extends LitElement {
   declare factor: number;
   /** Interpolation filter: zeros | nearest | linear | sinc (default 'zeros'). */
   declare kind: InterpolationKind;
-  declare curves: Curves | undefined;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
     announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.factor, this.kind] as const) : undefined,
-    task: async ([photo, factor, kind]) => {
-      const { up, spectrum, strip, top } = tf.tidy(() => {
-        const line = scanline(photo, Math.floor(photo.shape[0] / 2));
-        const up = interpolate1d(line, factor, kind);
-        // The row's mean is removed before upsampling, or its zero-frequency peak and that
-        // peak's images would dwarf everything else.
-        const centred = tf.sub<tf.Tensor1D>(line, tf.mean(line));
-        const spectrum = magnitudeSpectrum(interpolate1d(centred, factor, kind));
-        // The strip keeps one aspect ratio for every L.
-        return {
-          up,
-          spectrum,
-          strip: tf.tile(tf.reshape<tf.Rank.R2>(up, [1, -1]), [12 * factor, 1]),
-          top: tf.max(magnitudeSpectrum(centred)),
-        };
-      });
-      const [values, magnitudes, yMax = 1] = await Promise.all([
-        up.data(),
-        spectrum.data(),
-        top.data().then((t) => t[0]),
-      ]);
-      tf.dispose([up, spectrum, top]);
-      // Filters have gain L in their band; zero insertion keeps the original magnitudes.
-      const gain = kind === 'zeros' ? 1 : factor;
+    // The row and its spectrum are computed in the compute worker ('scanline-spectrum').
+    task: async ([photo, factor, kind], { signal }): Promise<Result> => {
+      const wire = (await compute(
+        'scanline-spectrum',
+        { photo },
+        { factor, kind },
+        { signal },
+      )) as ScanlineSpectrumWire;
+      const values = wire.signal.data;
       const freqs = spectrumFrequencies(values.length);
-      let total = 0;
-      let images = 0;
-      freqs.forEach((f, k) => {
-        const e = (magnitudes[k] ?? 0) ** 2;
-        total += e;
-        if (f > 0.5 / factor) images += e;
-      });
-      this.curves = {
+      const curves: Curves = {
         signal: Array.from(values.slice(0, SHOWN * factor), (value, n) => ({
           n: n / factor,
           value,
@@ -114,14 +89,14 @@ export class PwScanlineSpectrum extends LitElement {
         })),
         spectrum: freqs.map((frequency, k) => ({
           frequency,
-          magnitude: (magnitudes[k] ?? 0) / gain,
+          magnitude: wire.spectrum.data[k] ?? 0,
         })),
-        imageShare: total > 0 ? images / total : 0,
-        yMax,
+        imageShare: wire.imageShare.data[0] ?? 0,
+        yMax: wire.peak.data[0] ?? 1,
         factor,
         kind,
       };
-      return strip;
+      return { strip: wire.strip, curves };
     },
   });
 
@@ -138,7 +113,6 @@ export class PwScanlineSpectrum extends LitElement {
     this.workingSize = 128;
     this.factor = 4;
     this.kind = 'zeros';
-    this.curves = undefined;
   }
 
   private signalChart(c: Curves): ChartOptions {
@@ -163,7 +137,7 @@ export class PwScanlineSpectrum extends LitElement {
   }
 
   private spectrumChart(c: Curves): ChartOptions {
-    const band = 0.5 / this.factor;
+    const band = 0.5 / c.factor;
     return (width) => ({
       width,
       height: 200,
@@ -188,19 +162,20 @@ export class PwScanlineSpectrum extends LitElement {
   }
 
   /** The two charts' options, rebuilt only when the curves change (pw-chart redraws on a new one). */
+  private charted: Curves | undefined;
   private signalOptions: ChartOptions | undefined;
   private spectrumOptions: ChartOptions | undefined;
 
-  override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('curves')) {
-      const c = this.curves;
-      this.signalOptions = c && this.signalChart(c);
-      this.spectrumOptions = c && this.spectrumChart(c);
-    }
+  override willUpdate(): void {
+    const c = this.figure.value?.curves;
+    if (c === this.charted) return;
+    this.charted = c;
+    this.signalOptions = c && this.signalChart(c);
+    this.spectrumOptions = c && this.spectrumChart(c);
   }
 
   override render() {
-    const c = this.curves;
+    const c = this.figure.value?.curves;
     const error = this.photo.error ?? this.figure.error;
     return html`<div class="controls">
         ${rangeControl({
@@ -221,7 +196,7 @@ export class PwScanlineSpectrum extends LitElement {
       ${
         this.figure.value
           ? html`<pw-tensor-view
-              .tensor=${this.figure.value}
+              .values=${this.figure.value.strip}
               mode="grey"
               .range=${UNIT_RANGE}
               label="The middle row of the photo after upsampling, drawn as a strip of pixels"

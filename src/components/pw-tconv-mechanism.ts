@@ -1,6 +1,7 @@
 import { LitElement, css, html, svg, nothing, type SVGTemplateResult } from 'lit';
 import { emit } from './events';
 import { rangeControl } from './templates';
+import { UrlStateController } from './controllers/url-state';
 import { elementStyles } from './shared-styles';
 import {
   maxTransposedPadding,
@@ -165,6 +166,17 @@ export class PwTconvMechanism extends LitElement {
   private lastKey = '';
   private lastMs = 0;
 
+  /**
+   * Settings shared by URL (`?id=...`), copy-link and PNG controls. A padding or pixel that the
+   * restored kernel and stride do not allow falls back as the sliders would (see willUpdate).
+   */
+  readonly share = new UrlStateController(this, [
+    'kernelSize:int:1..4',
+    'stride:int:1..3',
+    'padding:int:0..3',
+    'step:int:0..99',
+  ]);
+
   constructor() {
     super();
     this.kernelSize = 3;
@@ -199,6 +211,16 @@ export class PwTconvMechanism extends LitElement {
       this.padding = Math.min(this.padding, maxTransposedPadding(3, this.kernelSize, this.stride));
     }
     this.step = -1; // a new output: go back to its most-overlapped pixel
+  }
+
+  /** Keeps padding and step within what the kernel and stride allow (a shared URL may not). */
+  override willUpdate(): void {
+    this.padding = Math.min(
+      Math.max(this.padding, 0),
+      maxTransposedPadding(3, this.kernelSize, this.stride),
+    );
+    const pixels = this.steps().taps.flat().length;
+    if (this.step >= pixels) this.step = -1;
   }
 
   override render() {

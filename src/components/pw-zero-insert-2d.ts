@@ -1,16 +1,11 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { progressText, rangeControl, selectControl, statusLine } from './templates';
-import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController } from './controllers/tensor-task';
 import { photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import {
-  interpolate2d,
-  type InterpolationKind,
-  zeroInsert,
-  logMagnitudeSpectrum2d,
-  spectralImageContrast,
-} from '../lib/upsampling/index';
+import type { InterpolationKind } from '../lib/upsampling/index';
+import { compute } from '../lib/browser/compute-client';
+import type { ZeroInsert2dWire } from '../lib/browser/figures/zero-insertion';
 import './pw-tensor-view';
 import { UrlStateController } from './controllers/url-state';
 
@@ -20,39 +15,14 @@ const KINDS: readonly { value: InterpolationKind; label: string }[] = [
   { value: 'sinc', label: 'windowed sinc' },
 ];
 
-interface Upsampled2d extends tf.TensorContainerObject {
-  zeros: tf.Tensor3D;
-  zerosSpectrum: tf.Tensor2D;
-  filtered: tf.Tensor3D;
-  filteredSpectrum: tf.Tensor2D;
-  /** `[zeros, filtered]` image contrast of the two spectra. */
-  contrast: tf.Tensor1D;
-}
+/**
+ * What a run drew it with, and how far the spectral images stand out after zero insertion and
+ * after the filter (natural-log units), read back once per run.
+ */
+type Readout = { factor: number; kind: InterpolationKind; zeros: number; filtered: number };
 
-function upsampleFigure(photo: tf.Tensor3D, factor: number, kind: InterpolationKind): Upsampled2d {
-  return tf.tidy(() => {
-    // Scaled by L² so the zero-stuffed image keeps the photo's mean brightness on screen.
-    const zeros = tf.clipByValue(
-      tf.mul<tf.Tensor3D>(zeroInsert(photo, factor), factor * factor),
-      0,
-      1,
-    );
-    const filtered = tf.clipByValue(interpolate2d(photo, factor, kind), 0, 1);
-    const hann = { window: 'hann' } as const;
-    const zerosSpectrum = logMagnitudeSpectrum2d(zeroInsert(photo, factor), hann);
-    const filteredSpectrum = logMagnitudeSpectrum2d(interpolate2d(photo, factor, kind), hann);
-    return {
-      zeros,
-      zerosSpectrum,
-      filtered,
-      filteredSpectrum,
-      contrast: tf.stack([
-        spectralImageContrast(zerosSpectrum, factor),
-        spectralImageContrast(filteredSpectrum, factor),
-      ]) as tf.Tensor1D,
-    };
-  });
-}
+/** What one run commits: the four images it draws and its readout. */
+type Result = { figure: ZeroInsert2dWire; readout: Readout };
 
 /**
  * @summary Zero insertion in two dimensions: the photo upsampled with zeros and with an
@@ -71,7 +41,6 @@ export class PwZeroInsert2d extends LitElement {
     workingSize: { type: Number, attribute: 'working-size' },
     factor: { type: Number },
     kind: { type: String },
-    contrast: { state: true },
   };
   static override styles = [
     elementStyles,
@@ -90,18 +59,22 @@ export class PwZeroInsert2d extends LitElement {
   declare factor: number;
   /** Interpolation filter: nearest | linear | sinc (default 'linear'). */
   declare kind: InterpolationKind;
-  declare contrast: { factor: number; zeros: number; filtered: number } | undefined;
 
   private readonly photo = photoController(this, () => ({ src: this.src, side: this.workingSize }));
   private readonly figure = new TensorTaskController(this, {
     announce: true,
     args: () =>
       this.photo.value ? ([this.photo.value, this.factor, this.kind] as const) : undefined,
-    task: async ([photo, factor, kind]) => {
-      const result = upsampleFigure(photo, factor, kind);
-      const [zeros = 0, filtered = 0] = await result.contrast.data();
-      this.contrast = { factor, zeros, filtered };
-      return result;
+    // The images and spectra are computed in the compute worker ('zero-insert-2d').
+    task: async ([photo, factor, kind], { signal }): Promise<Result> => {
+      const figure = (await compute(
+        'zero-insert-2d',
+        { photo },
+        { factor, kind },
+        { signal },
+      )) as ZeroInsert2dWire;
+      const [zeros = 0, filtered = 0] = figure.contrast.data;
+      return { figure, readout: { factor, kind, zeros, filtered } };
     },
   });
 
@@ -118,13 +91,12 @@ export class PwZeroInsert2d extends LitElement {
     this.workingSize = 64;
     this.factor = 4;
     this.kind = 'linear';
-    this.contrast = undefined;
   }
 
   override render() {
-    const f = this.figure.value;
+    const f = this.figure.value?.figure;
+    const r = this.figure.value?.readout;
     const error = this.photo.error ?? this.figure.error;
-    const name = KINDS.find((k) => k.value === this.kind)?.label ?? this.kind;
     return html`<div class="controls">
         ${rangeControl({
           label: html`Factor <var>L</var>`,
@@ -141,39 +113,44 @@ export class PwZeroInsert2d extends LitElement {
           onChange: (v) => (this.kind = v),
         })}
       </div>
-      ${
-        f
-          ? html`<div class="panels">
-              <pw-tensor-view
-                .tensor=${f.zeros}
-                mode="rgb"
-                label=${`Zero-inserted by ${this.factor} (brightened ${this.factor * this.factor}× to show it)`}
-              ></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${f.zerosSpectrum}
-                mode="grey"
-                label=${`Its log spectrum (Hann window, zero frequency in the middle): ${this.factor > 1 ? `the photo's spectrum repeated on a ${this.factor}×${this.factor} grid, ${this.factor ** 2 - 1} bright copies around the centre` : 'no copies at L = 1'}`}
-              ></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${f.filtered}
-                mode="rgb"
-                label=${`Zero-inserted, then filtered: ${name}`}
-              ></pw-tensor-view>
-              <pw-tensor-view
-                .tensor=${f.filteredSpectrum}
-                mode="grey"
-                label="Its log spectrum: the copies are dimmed where the filter blocks them"
-              ></pw-tensor-view>
-            </div>`
-          : nothing
-      }
-      ${contrastLine(this.contrast, name)} ${statusLine(error, progressText(this.figure))}`;
+      ${f && r ? panels(f, r) : nothing} ${r ? readoutLine(r) : nothing}
+      ${statusLine(error, progressText(this.figure))}`;
   }
 }
 
+/** The filter's name as the menu gives it. */
+function kindName(kind: InterpolationKind): string {
+  return KINDS.find((k) => k.value === kind)?.label ?? kind;
+}
+
+/** The four views, labelled with the settings they were computed with. */
+function panels(f: ZeroInsert2dWire, r: Readout) {
+  const L = r.factor;
+  return html`<div class="panels">
+    <pw-tensor-view
+      .values=${f.zeros}
+      mode="rgb"
+      label=${`Zero-inserted by ${L} (brightened ${L * L}× to show it)`}
+    ></pw-tensor-view>
+    <pw-tensor-view
+      .values=${f.zerosSpectrum}
+      mode="grey"
+      label=${`Its log spectrum (Hann window, zero frequency in the middle): ${L > 1 ? `the photo's spectrum repeated on a ${L}×${L} grid, ${L ** 2 - 1} bright copies around the centre` : 'no copies at L = 1'}`}
+    ></pw-tensor-view>
+    <pw-tensor-view
+      .values=${f.filtered}
+      mode="rgb"
+      label=${`Zero-inserted, then filtered: ${kindName(r.kind)}`}
+    ></pw-tensor-view>
+    <pw-tensor-view
+      .values=${f.filteredSpectrum}
+      mode="grey"
+      label="Its log spectrum: the copies are dimmed where the filter blocks them"
+    ></pw-tensor-view>
+  </div>`;
+}
 /** The readout: how far the copies stand out, before and after the filter. */
-function contrastLine(c: PwZeroInsert2d['contrast'], name: string) {
-  if (!c) return nothing;
+function readoutLine(c: Readout) {
   if (c.factor === 1) {
     return html`<p class="readout" data-factor="1" data-zeros="0" data-filtered="0">
       At <var>L</var> = 1 nothing is inserted and there are no spectral images.
@@ -188,7 +165,7 @@ function contrastLine(c: PwZeroInsert2d['contrast'], name: string) {
   >
     Centres of the ${c.factor ** 2 - 1} spectral images: <strong>${times(c.zeros)}</strong> the
     spectrum’s typical magnitude after zero insertion, <strong>${times(c.filtered)}</strong> after
-    the ${name} filter.
+    the ${kindName(c.kind)} filter.
   </p>`;
 }
 

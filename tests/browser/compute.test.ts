@@ -20,7 +20,14 @@ import { waitForIdle } from './idle';
 const baseUrl = inject('baseUrl');
 
 /** The pages whose figures run in the compute worker. */
-const WORKER_PAGES = ['/', '/pooling/', '/bilinear-deconvolution/', '/skip-fusion/', '/crf/'];
+const WORKER_PAGES = [
+  '/',
+  '/pooling/',
+  '/zero-insertion/',
+  '/bilinear-deconvolution/',
+  '/skip-fusion/',
+  '/crf/',
+];
 
 interface Stats {
   mode: string;

@@ -236,7 +236,7 @@ describe('lessons: pooling, zero insertion, bilinear deconvolution', () => {
     const line = (factor: number, kind: string) =>
       readData(page, 'pw-scanline-spectrum', 'p.readout', { factor: String(factor), kind });
     const zeros4 = await line(4, 'zeros');
-    expect(num(zeros4, 'share')).toBeCloseTo(0.75, 3);
+    expect(num(zeros4, 'share')).toBeCloseTo(0.75, 5);
     // Try this 1: each filter leaves less, the windowed sinc well under 1 %, on one fixed axis.
     const shares = [num(zeros4, 'share')];
     for (const kind of ['nearest', 'linear', 'sinc']) {
@@ -250,7 +250,7 @@ describe('lessons: pooling, zero insertion, bilinear deconvolution', () => {
     expect(shares[3]).toBeLessThan(0.01);
     await setSelect(page, 'pw-scanline-spectrum', 'zeros');
     await setSlider(page, 'pw-scanline-spectrum', 'factor', 8);
-    expect(num(await line(8, 'zeros'), 'share')).toBeCloseTo(0.875, 3);
+    expect(num(await line(8, 'zeros'), 'share')).toBeCloseTo(0.875, 5);
 
     // 2-D: at the default L = 4 the 15 image centres stand far above the spectrum's typical
     // magnitude (at least 20×), and the linear filter dims them.

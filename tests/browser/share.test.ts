@@ -30,6 +30,8 @@ const FIGURES: Record<string, Record<string, Record<string, string | number>>> =
     'scanline-demo': { factor: 6, kind: 'sinc' },
     'insert2d-demo': { factor: 2, kind: 'sinc' },
     'checker-demo': { kernelSize: 5, stride: 3 },
+    'tconv-steps': { kernelSize: 4, stride: 3, padding: 2, step: 7 },
+    'proof-demo': { stride: 3, kernelSize: 5, seed: 4, src: 1 },
   },
   'bilinear-deconvolution/': {
     'kernel-demo': { factor: 5 },
@@ -225,4 +227,24 @@ describe('figure settings in the URL', () => {
       await context.close();
     });
   }
+
+  it('/zero-insertion/: a padding or output pixel that the shared kernel does not allow falls back', async () => {
+    const { page, context, consoleErrors } = await openPage(
+      browser,
+      `${baseUrl}/zero-insertion/?tconv-steps=kernelSize:1,padding:3,step:99`,
+    );
+    await waitDefined(page, ['tconv-steps']);
+    // A 1×1 kernel allows no padding, and its 5×5 output has no pixel 99.
+    expect(
+      await readProps(page, 'tconv-steps', ['kernelSize', 'stride', 'padding', 'step']),
+    ).toEqual({ kernelSize: 1, stride: 2, padding: 0, step: -1 });
+    const link = await page.evaluate(() =>
+      (
+        document.getElementById('tconv-steps') as unknown as { share: { link(): string } }
+      ).share.link(),
+    );
+    expect(decodeURIComponent(new URL(link).search)).toBe('?tconv-steps=kernelSize:1');
+    expect(consoleErrors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+    await context.close();
+  });
 });

@@ -20,6 +20,7 @@ import type { Figure, Inputs, RunContext } from './figures/figure';
 import { knowledgeTransferFigures } from './figures/knowledge-transfer';
 import { bilinearDeconvolutionFigures } from './figures/bilinear-deconvolution';
 import { poolingFigures } from './figures/pooling';
+import { zeroInsertionFigures } from './figures/zero-insertion';
 
 export type { RunContext } from './figures/figure';
 
@@ -198,6 +199,7 @@ const FIGURES: Record<string, Figure> = {
   ...knowledgeTransferFigures,
   ...bilinearDeconvolutionFigures,
   ...poolingFigures,
+  ...zeroInsertionFigures,
 };
 
 export function hasFigure(name: string): boolean {

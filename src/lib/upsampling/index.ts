@@ -8,3 +8,4 @@ export * from './transposed-conv';
 export * from './transposed-conv-steps';
 export * from './upsampling-kernels';
 export * from './overlap-map';
+export * from './zero-insertion-figures';

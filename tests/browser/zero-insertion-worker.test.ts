@@ -1,0 +1,157 @@
+/**
+ * The zero-insertion page's figures compute in the compute worker and draw what it sends back
+ * as plain arrays (pw-tensor-view's `values`): moving their controls makes no tensor on the
+ * page, every view redraws, and each readout comes with its result. A figure that has its
+ * result draws all of it, also the views more than a screen below the viewport (they used to
+ * wait, each on its own, until scrolled near).
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/lib/chromium.mjs';
+import { numTensors, openInstrumentedPage, waitForBackend } from './page-helpers';
+import { waitForIdle } from './idle';
+
+const baseUrl = inject('baseUrl');
+
+/** Tensor ids the page has handed out so far (a probe tensor's id; it costs one id). */
+function tensorIds(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const tf = globalThis.pixelwise?.tf;
+    if (!tf) throw new Error('no pixelwise handle');
+    const t = tf.scalar(0);
+    t.dispose();
+    return t.id;
+  });
+}
+
+/** Sets control `selector` in figure `id` as a reader would and waits for its next result. */
+async function setControl(page: Page, id: string, selector: string, value: string): Promise<void> {
+  await page.evaluate(
+    async ([id, selector, value]) => {
+      const host = document.getElementById(id);
+      const input = host?.shadowRoot?.querySelector<HTMLInputElement | HTMLSelectElement>(selector);
+      if (!host || !input) throw new Error(`no ${selector} in #${id}`);
+      const computed = new Promise((resolve) =>
+        host.addEventListener('pw-computed', resolve, { once: true }),
+      );
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
+      await computed;
+    },
+    [id, selector, value] as const,
+  );
+}
+
+/** `data-drawn` of every canvas in figure `id`'s views (0 for one never drawn). */
+function drawCounts(page: Page, id: string): Promise<number[]> {
+  return page.evaluate(
+    (id) =>
+      [...(document.getElementById(id)?.shadowRoot?.querySelectorAll('pw-tensor-view') ?? [])].map(
+        (v) => Number(v.shadowRoot?.querySelector('canvas')?.dataset['drawn'] ?? 0),
+      ),
+    id,
+  );
+}
+
+/** The data attributes of figure `id`'s readout. */
+function readout(page: Page, id: string): Promise<Record<string, string | undefined>> {
+  return page.evaluate(
+    (id) => ({
+      ...document.getElementById(id)?.shadowRoot?.querySelector<HTMLElement>('p.readout')?.dataset,
+    }),
+    id,
+  );
+}
+
+describe('zero-insertion figures in the compute worker', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium({ webgl: true });
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  it('moving every control redraws its figure with its readout and makes no tensor on the page', async () => {
+    const { page, context, consoleErrors } = await openInstrumentedPage(
+      browser,
+      `${baseUrl}/zero-insertion/`,
+    );
+    await waitForBackend(page);
+    await waitForIdle(page, 180_000);
+    const mode = await page.evaluate(
+      async () => (await globalThis.pixelwiseCompute?.stats())?.mode,
+    );
+    expect(mode).toBe('worker');
+    const moves: [string, string, string, Record<string, string>][] = [
+      ['scanline-demo', 'input.factor', '6', { factor: '6', kind: 'zeros' }],
+      ['scanline-demo', 'select', 'sinc', { factor: '6', kind: 'sinc' }],
+      ['insert2d-demo', 'input.factor', '2', { factor: '2' }],
+      ['insert2d-demo', 'select', 'nearest', { factor: '2' }],
+      ['proof-demo', 'input.stride', '3', { width: String(31 * 3 + 3) }],
+      ['proof-demo', 'input.kernelSize', '5', { width: String(31 * 3 + 5) }],
+      ['proof-demo', 'input.seed', '4', { width: String(31 * 3 + 5) }],
+      ['checker-demo', 'input.stride', '3', { lo: '1', hi: '1' }],
+      ['checker-demo', 'input.kernelSize', '4', { lo: '1', hi: '2' }],
+    ];
+    for (const [id, selector, value, expected] of moves) {
+      await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+      await waitForIdle(page, 120_000, { reveal: false });
+      const tensorsBefore = await numTensors(page);
+      const drawnBefore = await drawCounts(page, id);
+      const idsBefore = await tensorIds(page);
+      await setControl(page, id, selector, value);
+      await waitForIdle(page, 120_000, { reveal: false });
+      // One id for the second probe: nothing else was made on the page.
+      expect(await tensorIds(page), `${id} ${selector}`).toBe(idsBefore + 1);
+      expect(await numTensors(page)).toBe(tensorsBefore);
+      const drawn = await drawCounts(page, id);
+      expect(drawn.length, `${id} views`).toBeGreaterThan(0);
+      drawn.forEach((n, i) => expect(n, `${id} view ${i}`).toBeGreaterThan(drawnBefore[i] ?? 0));
+      expect(await readout(page, id), `${id} ${selector}`).toMatchObject(expected);
+    }
+    // The readouts' numbers came back with their results.
+    expect(Number((await readout(page, 'scanline-demo'))['share'])).toBeLessThan(0.01);
+    const two = await readout(page, 'insert2d-demo');
+    expect(Number(two['zeros'])).toBeGreaterThan(Number(two['filtered']));
+    expect(Number((await readout(page, 'proof-demo'))['difference'])).toBeLessThan(1e-5);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  }, 400_000);
+
+  it('a figure that has its result draws every view, also those beyond the next screen', async () => {
+    const { page, context, consoleErrors } = await openInstrumentedPage(
+      browser,
+      `${baseUrl}/zero-insertion/`,
+    );
+    await waitForBackend(page);
+    // The 2-D figure's top just under a screen below the viewport: it is near enough to
+    // compute, its second row of views is not near.
+    await page.evaluate(() => {
+      const el = document.getElementById('insert2d-demo');
+      if (!el) throw new Error('no #insert2d-demo');
+      scrollTo(0, el.getBoundingClientRect().top + scrollY - 2 * innerHeight + 100);
+    });
+    await page.waitForFunction(
+      () =>
+        document.getElementById('insert2d-demo')?.shadowRoot?.querySelector('p.readout') !== null,
+      undefined,
+      { timeout: 180_000 },
+    );
+    await waitForIdle(page, 120_000, { reveal: false });
+    const below = await page.evaluate(() => {
+      const views = document
+        .getElementById('insert2d-demo')
+        ?.shadowRoot?.querySelectorAll('pw-tensor-view');
+      return [...(views ?? [])].map((v) => v.getBoundingClientRect().top / innerHeight);
+    });
+    // The page's layout puts the lowest views more than two screens down (beyond "near").
+    expect(Math.max(...below)).toBeGreaterThan(2);
+    const drawn = await drawCounts(page, 'insert2d-demo');
+    expect(drawn).toHaveLength(4);
+    drawn.forEach((n, i) => expect(n, `view ${i}`).toBeGreaterThan(0));
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  }, 300_000);
+});
