@@ -93,6 +93,23 @@ function canvasesIn(root: ParentNode): HTMLCanvasElement[] {
   ]);
 }
 
+/** Parsed picker item lists by their JSON text: a figure's every render asks for them. */
+const parsedItems = new Map<string, PickerItem[]>();
+
+function parseItems(json: string): PickerItem[] {
+  let items = parsedItems.get(json);
+  if (!items) {
+    try {
+      const parsed: unknown = JSON.parse(json);
+      items = Array.isArray(parsed) ? (parsed as PickerItem[]) : [];
+    } catch {
+      items = [];
+    }
+    parsedItems.set(json, items);
+  }
+  return items;
+}
+
 const TOOLBAR_STYLE = `
   .pw-share { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center;
     margin-top: 0.75rem; font-size: 0.875rem; }
@@ -155,14 +172,7 @@ export class UrlStateController implements ReactiveController {
   private pickerItems(): { picker: Element; items: PickerItem[] }[] {
     return [...document.querySelectorAll('pw-image-picker')]
       .filter((p) => (p.getAttribute('for') ?? '').split(/\s+/).includes(this.key))
-      .map((picker) => {
-        try {
-          const items: unknown = JSON.parse(picker.getAttribute('items') ?? '[]');
-          return { picker, items: Array.isArray(items) ? (items as PickerItem[]) : [] };
-        } catch {
-          return { picker, items: [] };
-        }
-      });
+      .map((picker) => ({ picker, items: parseItems(picker.getAttribute('items') ?? '[]') }));
   }
 
   /** Applies the valid values of this figure's URL key; anything else is ignored. */
