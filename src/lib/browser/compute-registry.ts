@@ -17,6 +17,7 @@ import { scribbleFigure } from '../crf/scribble-figure';
 import type { FcnVariant } from '../fcn/fcn';
 import { isTensorRef, toWire, type TensorRef } from './compute-wire';
 import type { Figure, Inputs, RunContext } from './figures/figure';
+import { DECODER_TRAINING_FIGURES } from './figures/decoder-training';
 
 export type { RunContext } from './figures/figure';
 
@@ -192,6 +193,7 @@ const CORE_FIGURES: Record<string, Figure> = {
 /** Every figure by name. */
 const FIGURES: Record<string, Figure> = {
   ...CORE_FIGURES,
+  ...DECODER_TRAINING_FIGURES,
 };
 
 export function hasFigure(name: string): boolean {
