@@ -208,10 +208,13 @@ export function decoderLogits(v: DecoderVariables, f: DecoderFeatures): tf.Tenso
       upscore2x(fuse4, v.upscore_pool4),
       score1x1(f.pool3, v.score_pool3, v.score_pool3_bias),
     );
-    // fixedBilinearUpsample works on one image; the batch goes through it one at a time.
-    const n = fuse3.shape[0];
-    const parts = tf.split<tf.Tensor4D>(fuse3, n, 0).map((p) => fixedBilinearUpsample(p, 8));
-    return tf.concat<tf.Tensor4D>(parts);
+    // fixedBilinearUpsample works on one image; the batch goes through it one at a time (by
+    // slices: the gradient of a one-way tf.split fails).
+    const [n = 0, h = 0, w = 0] = fuse3.shape;
+    const parts = Array.from({ length: n }, (_, i) =>
+      fixedBilinearUpsample(tf.slice(fuse3, [i, 0, 0, 0], [1, h, w, K]), 8),
+    );
+    return parts.length === 1 ? (parts[0] as tf.Tensor4D) : tf.concat<tf.Tensor4D>(parts);
   });
 }
 
