@@ -314,6 +314,11 @@ export class PwDecoderTraining extends LitElement {
     return this.stepsTaken;
   }
 
+  /** Whether a training request is in flight (after Pause, until its answer is in). */
+  get training(): boolean {
+    return this.looping;
+  }
+
   /** The snapshot shown: the newest one of the current run. */
   private snapshot(): Snapshot | undefined {
     return this.latest ?? this.start.value?.snapshot;
@@ -473,7 +478,9 @@ export class PwDecoderTraining extends LitElement {
       this.stepsPerRequest = Math.max(1, Math.min(25, Math.round(CHUNK_MS / answer.msPerStep)));
     }
     if (fresh) {
-      if (this.latest) tf.dispose(this.latest);
+      // The step-0 snapshot goes too (its owner's later dispose is a no-op): the page holds one
+      // snapshot at any step, so its tensor count does not change when training starts.
+      tf.dispose(this.latest ?? this.start.value?.snapshot);
       this.latest = fresh;
       this.lastSnapshotAt = performance.now();
     }

@@ -5,7 +5,15 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { score1x1, upscore2x, type DecoderFeatures } from '../../src/lib/fcn/decoder-training';
+import {
+  DecoderAdam,
+  decoderLoss,
+  initDecoder,
+  disposeDecoder,
+  score1x1,
+  upscore2x,
+  type DecoderFeatures,
+} from '../../src/lib/fcn/decoder-training';
 import { DecoderComparison, kernelDiagonalStrip } from '../../src/lib/fcn/decoder-comparison';
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
@@ -127,8 +135,10 @@ describe('DecoderComparison', () => {
   it('a step changes both runs, leaves the tensor count unchanged; dispose frees it all', () => {
     const before = tf.memory().numTensors;
     const c = new DecoderComparison(train, heldOut, { skip: 'zero', seed: 3 });
-    c.step().dispose(); // Adam creates its moments on the first step.
+    // Adam's moments exist from the start: training adds nothing.
     const steady = tf.memory().numTensors;
+    c.step().dispose();
+    expect(tf.memory().numTensors).toBe(steady);
     const losses: number[][] = [];
     for (let i = 0; i < 4; i++) {
       const l = c.step();
@@ -153,6 +163,24 @@ describe('DecoderComparison', () => {
     c.dispose();
     expect(tf.memory().numTensors).toBe(before);
     expect(() => c.step()).toThrow(/after dispose/);
+  });
+
+  it('DecoderAdam takes the same steps as tf.train.adam', () => {
+    const ours = initDecoder({ upsample: 'random', seed: 4 });
+    const theirs = initDecoder({ upsample: 'random', seed: 4 });
+    const adam = new DecoderAdam(ours, 0.01);
+    const reference = tf.train.adam(0.01);
+    for (let i = 0; i < 3; i++) {
+      adam.step(() => decoderLoss(ours, train)).dispose();
+      reference.minimize(() => decoderLoss(theirs, train), false, Object.values(theirs));
+    }
+    for (const name of Object.keys(ours) as (keyof typeof ours)[]) {
+      expect(maxAbsDiff(ours[name], theirs[name]), name).toBeLessThan(1e-5);
+    }
+    adam.dispose();
+    reference.dispose();
+    disposeDecoder(ours);
+    disposeDecoder(theirs);
   });
 
   it('skip "zero" starts the skip layers at zero; "random" does not', () => {

@@ -6,10 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  DecoderAdam,
   decoderLogits,
   decoderLoss,
-  decoderOptimizer,
-  decoderTrainStep,
   disposeDecoder,
   initDecoder,
   type DecoderFeatures,
@@ -75,13 +74,14 @@ export function kernelDiagonalStrip(kernel: tf.Tensor): tf.Tensor2D {
 interface Run {
   readonly init: UpsampleInit;
   readonly variables: DecoderVariables;
-  readonly optimizer: tf.Optimizer;
+  readonly optimizer: DecoderAdam;
   readonly kernelStart: tf.Tensor2D;
 }
 
 /**
  * The two decoders, their Adam states and their starting kernels. It reads `train` and
- * `heldOut` but does not own them; `dispose()` frees everything it made.
+ * `heldOut` but does not own them; `dispose()` frees everything it made. Everything is
+ * allocated at construction: the tensor count does not change when training starts.
  */
 export class DecoderComparison {
   /** Adam steps taken by each run. */
@@ -107,7 +107,7 @@ export class DecoderComparison {
       return {
         init,
         variables,
-        optimizer: decoderOptimizer(learningRate),
+        optimizer: new DecoderAdam(variables, learningRate),
         kernelStart: kernelDiagonalStrip(variables.upscore2),
       };
     });
@@ -127,7 +127,9 @@ export class DecoderComparison {
    */
   step(): tf.Tensor1D {
     this.check();
-    const losses = this.runs.map((r) => decoderTrainStep(r.optimizer, r.variables, this.train));
+    const losses = this.runs.map((r) =>
+      r.optimizer.step(() => decoderLoss(r.variables, this.train)),
+    );
     this.steps++;
     const stacked = tf.stack(losses) as tf.Tensor1D;
     tf.dispose(losses);

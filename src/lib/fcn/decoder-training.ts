@@ -246,6 +246,65 @@ export function decoderTrainStep(
   return loss;
 }
 
+/**
+ * Adam (Kingma and Ba 2015, as tf.train.adam computes it: beta1 0.9, beta2 0.999, epsilon 1e-7)
+ * with its moment estimates allocated up front, so the tensor count is the same before the
+ * first step as after any number of them (tf.train.adam creates its moments at the first step).
+ */
+export class DecoderAdam {
+  private readonly names: readonly (keyof DecoderVariables)[];
+  private readonly m: tf.Variable[];
+  private readonly v: tf.Variable[];
+  private t = 0;
+  private readonly learningRate: number;
+
+  constructor(
+    private readonly variables: DecoderVariables,
+    learningRate = 0.01,
+    private readonly beta1 = 0.9,
+    private readonly beta2 = 0.999,
+    private readonly epsilon = 1e-7,
+  ) {
+    this.learningRate = numberInRange('learningRate', learningRate, 1e-6, 1);
+    this.names = Object.keys(variables) as (keyof DecoderVariables)[];
+    // Variables outlive tidy; the zeros they are made from do not.
+    const zeros = () =>
+      tf.tidy(() => this.names.map((n) => tf.variable(tf.zerosLike(variables[n]), false)));
+    this.m = zeros();
+    this.v = zeros();
+  }
+
+  /** One step on `loss`; returns the loss before the step (the caller disposes). */
+  step(loss: () => tf.Scalar): tf.Scalar {
+    const list = this.names.map((n) => this.variables[n]);
+    const { value, grads } = tf.variableGrads(loss, list);
+    this.t++;
+    const c1 = 1 - this.beta1 ** this.t;
+    const c2 = 1 - this.beta2 ** this.t;
+    tf.tidy(() => {
+      this.names.forEach((name, i) => {
+        const g = grads[this.variables[name].name];
+        const m = this.m[i];
+        const v = this.v[i];
+        if (!g || !m || !v) return;
+        m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
+        v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
+        const update = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.epsilon));
+        this.variables[name].assign(
+          tf.sub(this.variables[name], tf.mul(update, this.learningRate)),
+        );
+      });
+    });
+    tf.dispose(grads);
+    return value;
+  }
+
+  /** Frees the moment estimates. */
+  dispose(): void {
+    tf.dispose([...this.m, ...this.v]);
+  }
+}
+
 /** Disposes every variable of the decoder. */
 export function disposeDecoder(v: DecoderVariables): void {
   for (const t of Object.values(v) as tf.Variable[]) t.dispose();
