@@ -205,14 +205,21 @@ describe('pw-decoder-training: train the decoder yourself', () => {
       const el = document.querySelector('pw-decoder-training');
       const parent = el?.parentElement;
       if (!el || !parent) throw new Error('no pw-decoder-training');
-      (globalThis as unknown as { __pwParked: [Element, Element] }).__pwParked = [el, parent];
+      (globalThis as unknown as { __pwParked: [Element, Element, Node | null] }).__pwParked = [
+        el,
+        parent,
+        el.nextSibling,
+      ];
       el.remove();
     });
     await page.waitForTimeout(3000);
     expect(await numTensors(page), 'tensors once the element has left').toBeLessThan(atZeroCount);
     await page.evaluate(() => {
-      const [el, parent] = (globalThis as unknown as { __pwParked: [Element, Element] }).__pwParked;
-      parent.append(el);
+      const [el, parent, next] = (
+        globalThis as unknown as { __pwParked: [Element, Element, Node | null] }
+      ).__pwParked;
+      parent.insertBefore(el, next);
+      el.scrollIntoView({ block: 'start' });
     });
     await page.waitForFunction(
       () => {

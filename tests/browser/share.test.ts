@@ -30,6 +30,7 @@ const FIGURES: Record<string, Record<string, Record<string, string | number>>> =
     'kernel-demo': { factor: 5 },
     'resize-demo': { factor: 3, convention: 'alignCorners' },
     'kernels-demo': { factor: 6, kind: 'random' },
+    'train-demo': { skip: 'random' },
   },
   'skip-fusion/': { 'fusion-demo': { scene: 5, variant: '16s', pool4: 1.5, pool3: 0.25 } },
   'crf/': { 'crf-demo': { scene: 2, w1: 5, thetaBeta: 10, iterations: 3 } },
