@@ -10,6 +10,7 @@ import { compute } from '../lib/browser/compute-client';
 import { fromWire } from '../lib/browser/compute-wire';
 import { imageToTensor, loadImage } from '../lib/browser/image';
 import { loadLabelMap } from '../lib/browser/model';
+import { intInRange } from '../lib/validate';
 import type {
   HeldOutScores,
   TrainingAnswer,
@@ -182,13 +183,13 @@ export class PwDecoderTraining extends LitElement {
   declare items: SceneItem[];
   /** How many of `items`, from the first, make the training batch (1..8, default 4). */
   declare trainScenes: number;
-  /** Index in `items` of the held-out scene the masks are shown on (default 8). */
+  /** Index in `items` of the held-out scene the masks are shown on, after the batch (default 8). */
   declare heldOut: number;
   /** How the skip score layers (pool4, pool3) start in both runs: 'zero' (default) | 'random'. */
   declare skip: SkipInit;
   /** Seed of the random starts shared by both runs (default 1). */
   declare seed: number;
-  /** Training stops after this many steps (default 1000). */
+  /** Training stops after this many steps (1..100000, default 1000). */
   declare maxSteps: number;
   declare running: boolean;
   declare hidden: boolean;
@@ -229,6 +230,8 @@ export class PwDecoderTraining extends LitElement {
       return [[...batch, held].map((s) => `${s.src}\t${s.label}`).join('\n')] as const;
     },
     task: async ([key]): Promise<Scenes> => {
+      intInRange('train-scenes', this.trainScenes, 1, 8);
+      intInRange('held-out', this.heldOut, this.trainScenes, this.items.length - 1);
       const side = 128;
       const loaded = await Promise.all(
         key.split('\n').map(async (line) => {
@@ -379,6 +382,12 @@ export class PwDecoderTraining extends LitElement {
   }
 
   private readonly onStart = (): void => {
+    try {
+      intInRange('max-steps', this.maxSteps, 1, 100_000);
+    } catch (error) {
+      this.trainError = error;
+      return;
+    }
     this.trainError = undefined;
     this.running = true;
     void this.train();

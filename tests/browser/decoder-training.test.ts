@@ -8,7 +8,7 @@
  * TARGET_STEPS steps, and at equal steps its mask on the held-out scene beats the random start's.
  *
  * PW_TRAIN_SECONDS sets how long the figure trains in all (default 75 s; the steps it managed
- * are printed with the steps per second).
+ * are printed with the steps per second); PW_TRAIN_BACKEND=cpu|wasm|webgl forces a backend.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -17,6 +17,7 @@ import { numTensors, openPage, waitForBackend } from './page-helpers';
 
 const baseUrl = inject('baseUrl');
 const TRAIN_MS = Number(process.env['PW_TRAIN_SECONDS'] ?? 75) * 1000;
+const BACKEND = process.env['PW_TRAIN_BACKEND'];
 /** The page's sentence: from the bilinear start the loss is below this within TARGET_STEPS. */
 const TARGET_LOSS = 0.5;
 const TARGET_STEPS = 10;
@@ -101,7 +102,7 @@ describe('pw-decoder-training: train the decoder yourself', () => {
   it('trains in the worker with flat memory; pause, hidden tab, reset and removal behave', async () => {
     const { page, context, consoleErrors } = await openPage(
       browser,
-      `${baseUrl}/bilinear-deconvolution/`,
+      `${baseUrl}/bilinear-deconvolution/${BACKEND ? `?backend=${BACKEND}` : ''}`,
     );
     const backend = await waitForBackend(page);
     await page.locator('pw-decoder-training').scrollIntoViewIfNeeded();
