@@ -519,7 +519,7 @@ export class PwDecoderTraining extends LitElement {
       height: Math.min(280, Math.max(180, width * 0.4)),
       marginLeft: 50,
       x: { label: 'step', domain: [0, last] },
-      y: { label: 'training loss (cross-entropy)', type: 'log', grid: true },
+      y: { label: 'training loss (cross-entropy)', type: 'log', grid: true, tickFormat: '~g' },
       color: {
         legend: true,
         domain: RUNS.map((r) => RUN_LABEL[r]),
