@@ -514,12 +514,22 @@ export class PwDecoderTraining extends LitElement {
     const points = this.history;
     if (points.length === 0) return undefined;
     const last = Math.max(10, points.at(-1)?.step ?? 0);
+    const losses = points.map((p) => p.loss).filter((l) => l > 0);
+    // Padded, so the first points sit inside the frame rather than on its edges.
+    const domain =
+      losses.length > 0 ? [Math.min(...losses) / 1.25, Math.max(...losses) * 1.25] : undefined;
     return (width) => ({
       width,
       height: Math.min(280, Math.max(180, width * 0.4)),
       marginLeft: 50,
       x: { label: 'step', domain: [0, last] },
-      y: { label: 'training loss (cross-entropy)', type: 'log', grid: true, tickFormat: '~g' },
+      y: {
+        label: 'training loss (cross-entropy)',
+        type: 'log',
+        ...(domain ? { domain } : {}),
+        grid: true,
+        tickFormat: '~g',
+      },
       color: {
         legend: true,
         domain: RUNS.map((r) => RUN_LABEL[r]),
