@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
-import { numTensors, openPage, waitForBackend } from './page-helpers';
+import { numTensors, openPage, waitForBackend, waitForDrawnCanvases } from './page-helpers';
 
 const baseUrl = inject('baseUrl');
 const TRAIN_MS = Number(process.env['PW_TRAIN_SECONDS'] ?? 75) * 1000;
@@ -115,6 +115,8 @@ describe('pw-decoder-training: train the decoder yourself', () => {
       undefined,
       { timeout: 120_000 },
     );
+    // Every view inside has drawn (they draw when seen): the count is the settled one.
+    await waitForDrawnCanvases(page);
     await page.waitForTimeout(2000);
     const atZero = await progress(page);
     expect(atZero.step).toBe(0);
@@ -198,6 +200,7 @@ describe('pw-decoder-training: train the decoder yourself', () => {
       undefined,
       { timeout: 120_000 },
     );
+    await waitForDrawnCanvases(page);
     await page.waitForTimeout(2000);
     expect(await numTensors(page), `tensors after reset (${await split(page)})`).toBe(atZeroCount);
 
@@ -232,6 +235,7 @@ describe('pw-decoder-training: train the decoder yourself', () => {
       undefined,
       { timeout: 120_000 },
     );
+    await waitForDrawnCanvases(page);
     await page.waitForTimeout(2000);
     expect(await numTensors(page), 'tensors once back at step 0').toBe(atZeroCount);
 
