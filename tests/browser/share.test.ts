@@ -17,6 +17,7 @@ const FIGURES: Record<string, Record<string, Record<string, string | number>>> =
   '': {
     'overview-demo': { variant: '16s', src: 1 },
     'network-demo': { variant: '16s', selected: 'fc7', src: 1 },
+    'transfer-demo': { scene: 3 },
   },
   'pooling/': {
     'pool-demo': { size: 8, stride: 8, mode: 'average', src: 1 },
@@ -38,6 +39,7 @@ const FIGURES: Record<string, Record<string, Record<string, string | number>>> =
     'resize-demo': { factor: 3, convention: 'alignCorners' },
     'kernels-demo': { factor: 6, kind: 'random' },
     'learned-demo': { layer: 'upscore_pool4' },
+    'train-demo': { skip: 'random' },
   },
   'skip-fusion/': {
     'fusion-demo': { scene: 5, variant: '16s', pool4: 1.5, pool3: 0.25 },

@@ -21,6 +21,7 @@ import { knowledgeTransferFigures } from './figures/knowledge-transfer';
 import { bilinearDeconvolutionFigures } from './figures/bilinear-deconvolution';
 import { poolingFigures } from './figures/pooling';
 import { zeroInsertionFigures } from './figures/zero-insertion';
+import { DECODER_TRAINING_FIGURES } from './figures/decoder-training';
 
 export type { RunContext } from './figures/figure';
 
@@ -200,6 +201,7 @@ const FIGURES: Record<string, Figure> = {
   ...bilinearDeconvolutionFigures,
   ...poolingFigures,
   ...zeroInsertionFigures,
+  ...DECODER_TRAINING_FIGURES,
 };
 
 export function hasFigure(name: string): boolean {
