@@ -9,6 +9,8 @@
 // BENCH_SOAK_S (time caps, default 15 and 90 s), BENCH_BUILD=1 to rebuild dist/ first (default:
 // reuse dist/ if it exists), BENCH_PAGES and BENCH_CONFIGS (comma-separated page hrefs and
 // config labels, default all) to run a subset. Long tasks: see scripts/lib/longtasks.mjs.
+// BENCH_TRAIN_S (default 30; 0 skips): seconds of live decoder training per backend (webgl, wasm,
+// cpu) on the bilinear page, printed as steps per second.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -20,6 +22,7 @@ import { fmt, printTables } from './lib/bench-print.mjs';
 import { DIST, MOVES, ROOT, SOAK } from './lib/bench-settings.mjs';
 import { dirBytes } from './lib/bench-stats.mjs';
 import { printLongTasks } from './lib/longtasks.mjs';
+import { benchTraining, printTraining } from './lib/bench-train.mjs';
 import { LESSONS } from '../src/lessons.ts';
 
 if (process.env.BENCH_BUILD === '1' || !existsSync(join(DIST, 'index.html'))) {
@@ -31,6 +34,7 @@ const MEMORY_FLAGS = ['--enable-precise-memory-info', '--js-flags=--expose-gc'];
 
 const server = await serveStatic(DIST);
 const results = [];
+const training = [];
 let renderer = null;
 try {
   // Software WebGL forced, the page's own choice (WASM on a software GPU), and no WebGL at all.
@@ -68,12 +72,31 @@ try {
       await browser.close();
     }
   }
+  // Train it yourself: steps per second on software WebGL, WASM and the CPU backend.
+  const trainSeconds = Number(process.env.BENCH_TRAIN_S ?? 30);
+  if (trainSeconds > 0) {
+    const browser = await launchChromium({ webgl: true });
+    try {
+      for (const query of ['?backend=webgl', '?backend=wasm', '?backend=cpu']) {
+        process.stderr.write(`bench training ${query}…\n`);
+        try {
+          training.push(await benchTraining(browser, server.url, query, trainSeconds));
+        } catch (error) {
+          const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+          training.push({ query, error: message });
+        }
+      }
+    } finally {
+      await browser.close();
+    }
+  }
 } finally {
   await server.close();
 }
 
 printTables(results);
 printLongTasks(results);
+printTraining(training);
 const out = {
   date: new Date().toISOString(),
   chromium: findChrome(),
@@ -90,6 +113,7 @@ const out = {
     'SwiftShader renders WebGL on the CPU: absolute WebGL times are far slower than a real GPU',
   ],
   results,
+  training,
 };
 await mkdir(join(ROOT, 'bench-output'), { recursive: true });
 await writeFile(join(ROOT, 'bench-output/bench.json'), JSON.stringify(out, null, 2) + '\n');

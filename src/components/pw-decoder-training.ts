@@ -1,3 +1,4 @@
+import { TABLEAU10, cssRgb } from '../lib/palettes';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
@@ -82,8 +83,8 @@ const RUN_LABEL: Readonly<Record<UpsampleInit, string>> = {
 };
 /** Tableau 10 blue and orange: one colour per run in the chart, the legend and the captions. */
 const RUN_COLOUR: Readonly<Record<UpsampleInit, string>> = {
-  bilinear: '#4e79a7',
-  random: '#f28e2c',
+  bilinear: cssRgb(TABLEAU10[0] ?? [0, 0, 0]),
+  random: cssRgb(TABLEAU10[1] ?? [0, 0, 0]),
 };
 const SKIP_OPTIONS: readonly { value: SkipInit; label: string }[] = [
   { value: 'zero', label: 'zero (as FCN)' },
