@@ -184,6 +184,8 @@ export class PwTensorView extends LitElement {
   private readId = 0;
 
   private readonly rendered = new TensorTaskController(this, {
+    // A view draws what its figure computed once seen: it does not wait to be seen itself.
+    eager: true,
     args: () =>
       this.tensor && !this.tensor.isDisposed
         ? ([this.tensor, this.mode, this.channel, this.range, this.palette] as const)

@@ -48,6 +48,13 @@ export interface TensorTaskOptions<A extends readonly unknown[], R extends tf.Te
    * Benchmarks and tests time figures by it.
    */
   announce?: boolean | (() => Record<string, unknown>);
+  /**
+   * Run as soon as the inputs are there, without waiting for the host to come near the
+   * viewport. For views that only draw what their figure (which waited) has computed: a tall
+   * figure's views above or below the screen would otherwise stay blank until each is scrolled
+   * near on its own.
+   */
+  eager?: boolean;
 }
 
 export class TensorTaskController<
@@ -80,7 +87,12 @@ export class TensorTaskController<
 
   hostConnected(): void {
     this.connected = true;
-    if (!this.seen && typeof Element !== 'undefined' && this.host instanceof Element) {
+    if (
+      !this.seen &&
+      !this.options.eager &&
+      typeof Element !== 'undefined' &&
+      this.host instanceof Element
+    ) {
       this.unwatch = whenSeen(this.host, () => {
         this.seen = true;
         this.unwatch = undefined;
