@@ -181,11 +181,8 @@ export class PwKnowledgeTransfer extends LitElement {
   private renderTable(report: TransferReport) {
     return html`<table class="test-set">
         <caption>
-          On all ${report.scenes} held-out test scenes (computed by
-          <code>npm run train</code
-          >, re-checked by
-          <code>npm run eval</code
-          >)
+          On all ${report.scenes} held-out test scenes (computed when the network was trained, and
+          re-checked by the site’s tests)
         </caption>
         <thead>
           <tr>
