@@ -457,10 +457,9 @@ export class PwSkipFusion extends LitElement {
                         ? html`<button
                             type="button"
                             class="to-diagram"
-                            aria-label=${`Show ${name} in the network diagram`}
                             @click=${() => this.showInDiagram(name)}
                           >
-                            ${name} in the diagram ↓
+                            Show ${name} in the network diagram <span aria-hidden="true">↓</span>
                           </button>`
                         : nothing
                     }
