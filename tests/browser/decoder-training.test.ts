@@ -167,7 +167,12 @@ describe('pw-decoder-training: train the decoder yourself', () => {
     );
     // A snapshot scores both runs at the same step (the latest one taken, every 1.5 s or so).
     expect(trained.snapshotStep).toBeGreaterThan(TARGET_STEPS);
-    expect(trained.meanIU.bilinear).toBeGreaterThan(trained.meanIU.random);
+    // Bilinear stays ahead on the held-out scene for hundreds of steps (measured through step
+    // 589); by about 1,000 the two runs meet (15.5 vs 15.6 % at step 992), so a longer run
+    // (PW_TRAIN_SECONDS) checks memory only. The default 75 s gives 250-300 steps.
+    if (trained.snapshotStep <= 600) {
+      expect(trained.meanIU.bilinear).toBeGreaterThan(trained.meanIU.random);
+    }
 
     // A hidden tab pauses training; shown again, it goes on.
     await press(page, 'start');
