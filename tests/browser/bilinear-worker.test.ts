@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
 import { numTensors, openInstrumentedPage, waitForBackend } from './page-helpers';
 import { waitForIdle } from './idle';
-import { drawCounts, setControl, tensorIds } from './worker-figures';
+import { expectWorkerMove, openWorkerPage, tensorIds } from './worker-figures';
 
 const baseUrl = inject('baseUrl');
 
@@ -24,16 +24,10 @@ describe('bilinear-deconvolution figures in the compute worker', () => {
   });
 
   it('moving every control redraws its figure and makes no tensor on the page', async () => {
-    const { page, context, consoleErrors } = await openInstrumentedPage(
+    const { page, context, consoleErrors } = await openWorkerPage(
       browser,
       `${baseUrl}/bilinear-deconvolution/`,
     );
-    await waitForBackend(page);
-    await waitForIdle(page, 180_000);
-    const mode = await page.evaluate(
-      async () => (await globalThis.pixelwiseCompute?.stats())?.mode,
-    );
-    expect(mode).toBe('worker');
     const moves: [string, string, string][] = [
       ['kernel-demo', 'input.factor', '4'],
       ['resize-demo', 'input.factor', '3'],
@@ -43,19 +37,7 @@ describe('bilinear-deconvolution figures in the compute worker', () => {
       ['learned-demo', 'select', 'upscore_pool4'],
     ];
     for (const [id, selector, value] of moves) {
-      await page.locator(`#${id}`).scrollIntoViewIfNeeded();
-      await waitForIdle(page, 120_000, { reveal: false });
-      const tensorsBefore = await numTensors(page);
-      const drawnBefore = await drawCounts(page, id);
-      const idsBefore = await tensorIds(page);
-      await setControl(page, id, selector, value);
-      await waitForIdle(page, 120_000, { reveal: false });
-      // One id for the second probe: nothing else was made on the page.
-      expect(await tensorIds(page), `${id} ${selector}`).toBe(idsBefore + 1);
-      expect(await numTensors(page)).toBe(tensorsBefore);
-      const drawn = await drawCounts(page, id);
-      expect(drawn.length, `${id} views`).toBeGreaterThan(0);
-      drawn.forEach((n, i) => expect(n, `${id} view ${i}`).toBeGreaterThan(drawnBefore[i] ?? 0));
+      await expectWorkerMove(page, id, selector, value);
     }
     // The table and the readout came with their results.
     const interior = await page.evaluate(() =>

@@ -2,7 +2,10 @@
  * Helpers of the worker-figure tests (bilinear-worker, zero-insertion-worker): figures that
  * compute in the compute worker and draw plain arrays, driven and read from the page.
  */
-import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { numTensors, openInstrumentedPage, waitForBackend, type OpenedPage } from './page-helpers';
+import { waitForIdle } from './idle';
 
 /** Tensor ids the page has handed out so far (a probe tensor's id; it costs one id). */
 export function tensorIds(page: Page): Promise<number> {
@@ -48,4 +51,41 @@ export function drawCounts(page: Page, id: string): Promise<number[]> {
       ),
     id,
   );
+}
+
+/** Opens `url` with every figure computed, and checks its figures run in the compute worker. */
+export async function openWorkerPage(browser: Browser, url: string): Promise<OpenedPage> {
+  const opened = await openInstrumentedPage(browser, url);
+  await waitForBackend(opened.page);
+  await waitForIdle(opened.page, 180_000);
+  const mode = await opened.page.evaluate(
+    async () => (await globalThis.pixelwiseCompute?.stats())?.mode,
+  );
+  expect(mode).toBe('worker');
+  return opened;
+}
+
+/**
+ * Sets control `selector` of figure `id` to `value` and checks the move made no tensor on the
+ * page (one tensor id for the second probe, the count unchanged) and redrew every view.
+ */
+export async function expectWorkerMove(
+  page: Page,
+  id: string,
+  selector: string,
+  value: string,
+): Promise<void> {
+  await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+  await waitForIdle(page, 120_000, { reveal: false });
+  const tensorsBefore = await numTensors(page);
+  const drawnBefore = await drawCounts(page, id);
+  const idsBefore = await tensorIds(page);
+  await setControl(page, id, selector, value);
+  await waitForIdle(page, 120_000, { reveal: false });
+  // One id for the second probe: nothing else was made on the page.
+  expect(await tensorIds(page), `${id} ${selector}`).toBe(idsBefore + 1);
+  expect(await numTensors(page)).toBe(tensorsBefore);
+  const drawn = await drawCounts(page, id);
+  expect(drawn.length, `${id} views`).toBeGreaterThan(0);
+  drawn.forEach((n, i) => expect(n, `${id} view ${i}`).toBeGreaterThan(drawnBefore[i] ?? 0));
 }

@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/lib/chromium.mjs';
-import { numTensors, openInstrumentedPage, waitForBackend } from './page-helpers';
+import { openInstrumentedPage, waitForBackend } from './page-helpers';
 import { waitForIdle } from './idle';
-import { drawCounts, setControl, tensorIds } from './worker-figures';
+import { drawCounts, expectWorkerMove, openWorkerPage } from './worker-figures';
 
 const baseUrl = inject('baseUrl');
 
@@ -34,16 +34,10 @@ describe('zero-insertion figures in the compute worker', () => {
   });
 
   it('moving every control redraws its figure with its readout and makes no tensor on the page', async () => {
-    const { page, context, consoleErrors } = await openInstrumentedPage(
+    const { page, context, consoleErrors } = await openWorkerPage(
       browser,
       `${baseUrl}/zero-insertion/`,
     );
-    await waitForBackend(page);
-    await waitForIdle(page, 180_000);
-    const mode = await page.evaluate(
-      async () => (await globalThis.pixelwiseCompute?.stats())?.mode,
-    );
-    expect(mode).toBe('worker');
     const moves: [string, string, string, Record<string, string>][] = [
       ['scanline-demo', 'input.factor', '6', { factor: '6', kind: 'zeros' }],
       ['scanline-demo', 'select', 'sinc', { factor: '6', kind: 'sinc' }],
@@ -56,19 +50,7 @@ describe('zero-insertion figures in the compute worker', () => {
       ['checker-demo', 'input.kernelSize', '4', { lo: '1', hi: '2' }],
     ];
     for (const [id, selector, value, expected] of moves) {
-      await page.locator(`#${id}`).scrollIntoViewIfNeeded();
-      await waitForIdle(page, 120_000, { reveal: false });
-      const tensorsBefore = await numTensors(page);
-      const drawnBefore = await drawCounts(page, id);
-      const idsBefore = await tensorIds(page);
-      await setControl(page, id, selector, value);
-      await waitForIdle(page, 120_000, { reveal: false });
-      // One id for the second probe: nothing else was made on the page.
-      expect(await tensorIds(page), `${id} ${selector}`).toBe(idsBefore + 1);
-      expect(await numTensors(page)).toBe(tensorsBefore);
-      const drawn = await drawCounts(page, id);
-      expect(drawn.length, `${id} views`).toBeGreaterThan(0);
-      drawn.forEach((n, i) => expect(n, `${id} view ${i}`).toBeGreaterThan(drawnBefore[i] ?? 0));
+      await expectWorkerMove(page, id, selector, value);
       expect(await readout(page, id), `${id} ${selector}`).toMatchObject(expected);
     }
     // The readouts' numbers came back with their results.
