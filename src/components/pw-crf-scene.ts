@@ -4,9 +4,8 @@ import { classMapView, errorAlert, progressText, statusLine, sceneSelect } from 
 import * as Plot from '@observablehq/plot';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, retryFailed } from './controllers/tensor-task';
-import { photoController } from './controllers/photo';
+import { labelMapController, photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { loadLabelMap } from '../lib/browser/model';
 import { compute } from '../lib/browser/compute-client';
 import { FCN_CLASSES } from '../lib/fcn/classes';
 import {
@@ -158,13 +157,7 @@ export class PwCrfScene extends LitElement {
     src: this.current()?.src ?? '',
     side: SCENE_SIDE,
   }));
-  private readonly truth = new TensorTaskController(this, {
-    args: () => {
-      const label = this.current()?.label;
-      return label ? ([label] as const) : undefined;
-    },
-    task: ([url]) => loadLabelMap(url),
-  });
+  private readonly truth = labelMapController(this, () => this.current()?.label);
   private crfArgs() {
     return this.photo.value && this.truth.value
       ? ([

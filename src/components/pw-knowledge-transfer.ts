@@ -2,10 +2,9 @@ import { LitElement, css, html, nothing } from 'lit';
 import { classMapView, errorAlert, progressText, sceneSelect, statusLine } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, retryFailed } from './controllers/tensor-task';
-import { photoController } from './controllers/photo';
+import { labelMapController, photoController } from './controllers/photo';
 import { UrlStateController } from './controllers/url-state';
 import { elementStyles } from './shared-styles';
-import { loadLabelMap } from '../lib/browser/model';
 import { compute } from '../lib/browser/compute-client';
 import { fromWire } from '../lib/browser/compute-wire';
 import { segmentationScores } from '../lib/fcn/metrics';
@@ -130,13 +129,7 @@ export class PwKnowledgeTransfer extends LitElement {
     src: this.current()?.src ?? '',
     side: 128,
   }));
-  private readonly truth = new TensorTaskController(this, {
-    args: () => {
-      const label = this.current()?.label;
-      return label ? ([label] as const) : undefined;
-    },
-    task: ([url]) => loadLabelMap(url),
-  });
+  private readonly truth = labelMapController(this, () => this.current()?.label);
   private readonly figure: TensorTaskController<readonly [tf.Tensor3D, tf.Tensor2D], Result> =
     new TensorTaskController(this, {
       announce: () => ({ meanIUs: this.figure.value?.meanIU ?? [] }),

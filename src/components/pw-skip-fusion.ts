@@ -12,9 +12,8 @@ import {
 } from './templates';
 import * as tf from '@tensorflow/tfjs-core';
 import { TensorTaskController, retryFailed } from './controllers/tensor-task';
-import { photoController } from './controllers/photo';
+import { labelMapController, photoController } from './controllers/photo';
 import { elementStyles } from './shared-styles';
-import { loadLabelMap } from '../lib/browser/model';
 import { compute } from '../lib/browser/compute-client';
 import { fromWire } from '../lib/browser/compute-wire';
 import type { FcnVariant } from '../lib/fcn';
@@ -203,13 +202,7 @@ export class PwSkipFusion extends LitElement {
     src: this.current()?.src ?? '',
     side: 128,
   }));
-  private readonly truth = new TensorTaskController(this, {
-    args: () => {
-      const label = this.current()?.label;
-      return label ? ([label] as const) : undefined;
-    },
-    task: ([url]) => loadLabelMap(url),
-  });
+  private readonly truth = labelMapController(this, () => this.current()?.label);
   private readonly figure: TensorTaskController<
     readonly [tf.Tensor3D, tf.Tensor2D, number, number],
     Result
