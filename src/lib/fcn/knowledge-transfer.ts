@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { confusionTensor } from './confusion';
-import { disposeFcnResult, fcnForward, type FcnVariant } from './fcn';
+import { disposeFcnResult, fcnForward, fixedBilinearUpsample, type FcnVariant } from './fcn';
 import { NUM_FCN_CLASSES } from './classes';
 import { invalid } from '../validate';
 import type { FcnWeights } from './weights';
@@ -52,17 +52,20 @@ export function knowledgeTransferFigure(
       batch.dispose();
     }
   };
-  const results = [run(classifier, '32s'), run(fcn, '32s'), run(fcn, '8s')];
+  // One pass of the FCN serves both of its rows: FCN-32s is FCN-8s's score_fr, upsampled 32x.
+  const results = [run(classifier, '32s'), run(fcn, '8s')];
   try {
     return tf.tidy(() => {
       const squeeze = (t: tf.Tensor4D) => tf.squeeze<tf.Tensor3D>(t, [0]);
-      const [clf, f32, f8] = results.map((r) => squeeze(r.logits)) as [
-        tf.Tensor3D,
-        tf.Tensor3D,
-        tf.Tensor3D,
-      ];
-      const scoreFr = results[0]?.intermediates.get('score_fr');
-      if (!scoreFr) throw new Error('unreachable: score_fr missing');
+      const [clfResult, fcnResult] = results;
+      const scoreFr = clfResult?.intermediates.get('score_fr');
+      const fcnScoreFr = fcnResult?.intermediates.get('score_fr');
+      if (!clfResult || !fcnResult || !scoreFr || !fcnScoreFr) {
+        throw new Error('unreachable: score_fr missing');
+      }
+      const clf = squeeze(clfResult.logits);
+      const f32 = squeeze(fixedBilinearUpsample(fcnScoreFr, 32));
+      const f8 = squeeze(fcnResult.logits);
       const logits: Record<TransferStage, tf.Tensor3D> = { classifier: clf, '32s': f32, '8s': f8 };
       const confusion = tf.stack(
         TRANSFER_STAGES.map((s) =>
