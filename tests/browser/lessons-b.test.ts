@@ -151,19 +151,21 @@ describe('skip fusion: what the text states', () => {
     const top = Math.max(...Object.values(m));
     // The shared legend runs from -top to +top.
     expect(initial.legends[0]).toMatch(new RegExp(`^-${top.toFixed(2)}.*${top.toFixed(2)}$`));
-    // "score_pool4 peaks at about a fifth of upscore2, score_pool3 at about a tenth of
-    // upscore_pool4" (for an object class).
+    // "score_pool4 peaks at under a third of upscore2, score_pool3 at about a tenth of
+    // upscore_pool4" (for an object class; 0.30 and 0.10 measured on the first scene).
     expect((m.score_pool4 ?? NaN) / (m.upscore2 ?? NaN)).toBeLessThan(0.35);
     expect((m.score_pool3 ?? NaN) / (m.upscore_pool4 ?? NaN)).toBeLessThan(0.2);
   });
 
-  it('Try this: both skips off makes FCN-8s worse than FCN-32s, with more background', async () => {
+  it('Try this: both skips off brings FCN-8s down to about FCN-32s, with more background', async () => {
     await setWeight(page, 'pool3', 'Home');
     await setWeight(page, 'pool4', 'Home');
     const off = await readFigure(page);
     console.log('w3 = w4 = 0:', JSON.stringify(off.meanIU), JSON.stringify(off.background));
     expect(off.meanIU['32s']).toBe(initial.meanIU['32s']);
-    expect(off.meanIU['8s']).toBeLessThan(off.meanIU['32s'] ?? NaN);
+    // "its mean IU does fall to about FCN-32s's" (24.6 vs 24.7 measured in Node).
+    expect(Math.abs((off.meanIU['8s'] ?? NaN) - (off.meanIU['32s'] ?? NaN))).toBeLessThan(2);
+    expect(off.meanIU['8s']).toBeLessThan((initial.meanIU['8s'] ?? NaN) - 10);
     expect(off.background['8s']).toBeGreaterThan(
       Math.max(off.background['32s'] ?? 1, initial.background['8s'] ?? 1),
     );
@@ -171,45 +173,45 @@ describe('skip fusion: what the text states', () => {
     expect((await readFigure(page)).meanIU).toEqual(initial.meanIU);
   });
 
-  it('Try this: w3 = 0 lowers FCN-8s’s mean IU on the first scene', async () => {
+  it('Try this: w3 = 0 lowers FCN-8s’s mean IU on the first scene by about 15 points', async () => {
     await setWeight(page, 'pool3', 'Home');
     const off = await readFigure(page);
     console.log('w3 = 0:', JSON.stringify(off.meanIU));
-    expect(off.meanIU['8s']).toBeLessThan(initial.meanIU['8s'] ?? NaN);
+    const drop = (initial.meanIU['8s'] ?? NaN) - (off.meanIU['8s'] ?? NaN);
+    expect(drop).toBeGreaterThan(10);
+    expect(drop).toBeLessThan(20);
     expect(off.meanIU['16s']).toBe(initial.meanIU['16s']);
     await resetWeights(page);
   });
 
-  it('Try this: w3 = 2 barely moves the first scene and costs several points on scene 05', async () => {
+  it('Try this: w3 = 2 moves the first scene by about a point and costs several points on scene 02', async () => {
     await setWeight(page, 'pool3', 'End');
     const doubled = await readFigure(page);
     await resetWeights(page);
-    await chooseScene(page, 5);
-    const scene5 = await readFigure(page);
+    await chooseScene(page, 2);
+    const scene2 = await readFigure(page);
     await setWeight(page, 'pool3', 'End');
-    const scene5Doubled = await readFigure(page);
+    const scene2Doubled = await readFigure(page);
     console.log(
       'w3 = 2: first scene',
       initial.meanIU['8s'],
       '->',
       doubled.meanIU['8s'],
-      '; scene 05',
-      scene5.meanIU['8s'],
+      '; scene 02',
+      scene2.meanIU['8s'],
       '->',
-      scene5Doubled.meanIU['8s'],
+      scene2Doubled.meanIU['8s'],
     );
-    expect(Math.abs((doubled.meanIU['8s'] ?? NaN) - (initial.meanIU['8s'] ?? NaN))).toBeLessThan(
-      1.5,
-    );
-    expect((scene5.meanIU['8s'] ?? NaN) - (scene5Doubled.meanIU['8s'] ?? NaN)).toBeGreaterThan(4);
+    expect(Math.abs((doubled.meanIU['8s'] ?? NaN) - (initial.meanIU['8s'] ?? NaN))).toBeLessThan(2);
+    expect((scene2.meanIU['8s'] ?? NaN) - (scene2Doubled.meanIU['8s'] ?? NaN)).toBeGreaterThan(4);
     await resetWeights(page);
     await chooseScene(page, 0);
   });
 
-  it('Try this: on scene 05 FCN-16s gains more than 20 points over 32s, FCN-8s a few more', async () => {
-    await chooseScene(page, 5);
+  it('Try this: on scene 01 FCN-16s gains more than 20 points over 32s, FCN-8s a few more', async () => {
+    await chooseScene(page, 1);
     const s = await readFigure(page);
-    console.log('scene 05:', JSON.stringify(s.meanIU));
+    console.log('scene 01:', JSON.stringify(s.meanIU));
     expect((s.meanIU['16s'] ?? NaN) - (s.meanIU['32s'] ?? NaN)).toBeGreaterThan(20);
     expect(s.meanIU['8s']).toBeGreaterThan(s.meanIU['16s'] ?? NaN);
     expect(s.shownClass).not.toBe('background');
