@@ -2,12 +2,13 @@
  * `npm run decoder:survey -- [--seeds 1,2,3] [--steps 200]`: the measurement behind the
  * bilinear page's "Train it yourself" paragraph. For each seed, the figure's two decoders
  * (2× kernels starting bilinear or random, skips at zero, Adam 0.01) train on public scenes
- * 00-03 as the page does; at steps 10, 20 and the last it prints both runs' training loss, their
- * mean IU on the figure's held-out scene 08, and on how many of the 20 public scenes they never
- * train on (04-23) the bilinear start scores higher. Run it after `npm run train` and compare
- * with the page (training/DATA.md, "Regenerating everything"). The script is bundled by esbuild
- * before it runs: tfjs-core's gradient registrations use directory imports that Node's ESM
- * loader (and so tsx) refuses.
+ * 00-03 as the page does. It prints both runs' loss at step 0 (skips at zero and at random);
+ * then at steps 10, 20, 30, 50, 100 and the last, both runs' training loss, their mean IU on
+ * the figure's held-out scene 08, and on how many of the 20 public scenes they never train on
+ * (04-23) the bilinear start scores higher. Run it after `npm run train` and compare with the
+ * page (training/DATA.md, "Regenerating everything"). The script is bundled by esbuild before
+ * it runs: tfjs-core's gradient registrations use directory imports that Node's ESM loader (and
+ * so tsx) refuses.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -39,7 +40,7 @@ const seeds = opts.seeds.split(',').map(Number);
 const last = Number(opts.steps);
 if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`invalid --seeds`);
 if (!Number.isInteger(last) || last < 20) throw new Error(`invalid --steps (at least 20)`);
-const REPORT_AT = [10, 20, last];
+const REPORT_AT = [10, 20, 30, 50, 100, last];
 const TRAIN = [0, 1, 2, 3];
 const FIGURE_HELD_OUT = 8;
 const UNSEEN = Array.from({ length: 20 }, (_, i) => i + 4);
@@ -91,6 +92,16 @@ async function main(): Promise<void> {
 
   const pct = (v: number) => (v * 100).toFixed(1);
   for (const seed of seeds) {
+    // Step 0 with the skip layers at zero (the figure's default) and at random (its Try this).
+    for (const skip of ['zero', 'random'] as const) {
+      const start = (['bilinear', 'random'] as UpsampleInit[]).map((upsample) => {
+        const v = initDecoder({ upsample, skip, seed });
+        const loss = tf.tidy(() => decoderLoss(v, train).dataSync()[0] ?? NaN);
+        disposeDecoder(v);
+        return loss.toFixed(3);
+      });
+      console.log(`seed ${seed} step 0, skips ${skip}: loss ${start.join(' vs ')}`);
+    }
     const runs = (['bilinear', 'random'] as UpsampleInit[]).map((upsample) => {
       const variables = initDecoder({ upsample, skip: 'zero', seed });
       return { upsample, variables, optimizer: new DecoderAdam(variables, 0.01) };
