@@ -82,7 +82,9 @@ try {
       const worst = [...shifts].sort((a, b) => b.value - a.value)[0];
       if (process.env.CLS_DETAIL) {
         for (const x of shifts.filter((x) => x.value >= 0.002)) {
-          console.log(`  ${href} ${width}: ${x.value.toFixed(3)} at ${x.t.toFixed(0)} ms: ${x.nodes}`);
+          console.log(
+            `  ${href} ${width}: ${x.value.toFixed(3)} at ${x.t.toFixed(0)} ms: ${x.nodes}`,
+          );
         }
       }
       rows.push({

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { PNG } from 'pngjs';
 import { confusionTensor } from '../src/lib/fcn/confusion';
-import { segmentationScores, type ConfusionMatrix } from '../src/lib/fcn/metrics';
+import { segmentationScores } from '../src/lib/fcn/metrics';
 import {
   DecoderAdam,
   decoderFeatures,
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       const mask = tf.squeeze<tf.Tensor2D>(tf.argMax(decoderLogits(run, f), 3), [0]);
       return confusionTensor(mask, tf.squeeze<tf.Tensor2D>(f.labels, [0]), 11);
     });
-    const matrix = (await confusion.array()) as ConfusionMatrix;
+    const matrix = await confusion.array();
     confusion.dispose();
     return segmentationScores(matrix).meanIU;
   }

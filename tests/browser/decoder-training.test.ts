@@ -183,6 +183,76 @@ describe('pw-decoder-training: train the decoder yourself', () => {
     expect(early?.snapshotStep).toBeLessThanOrEqual(50);
     expect(early?.meanIU.bilinear).toBeGreaterThan(early?.meanIU.random ?? NaN);
 
+    // A hidden tab pauses training; shown again, it goes on.
+    await press(page, 'start');
+    await page.waitForFunction(
+      (s) => (document.querySelector('pw-decoder-training')?.step ?? 0) > s,
+      trained.step,
+      { timeout: 60_000 },
+    );
+    await setHidden(page, true);
+    const hiddenAt = await settled(page);
+    await page.waitForTimeout(2000);
+    expect((await progress(page)).step, 'no step while the tab is hidden').toBe(hiddenAt);
+    expect((await progress(page)).running, 'still wanted: resumes when shown').toBe(true);
+    await setHidden(page, false);
+    await page.waitForFunction(
+      (s) => (document.querySelector('pw-decoder-training')?.step ?? 0) > s,
+      hiddenAt,
+      { timeout: 60_000 },
+    );
+
+    // Reset: a new run at step 0, the old one freed (the same count as the first step 0).
+    await press(page, 'pause');
+    await settled(page);
+    await press(page, 'reset');
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('pw-decoder-training');
+        return el !== null && el.step === 0 && el.history.length === 2;
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
+    await waitForDrawnCanvases(page);
+    await page.waitForTimeout(2000);
+    expect(await numTensors(page), `tensors after reset (${await split(page)})`).toBe(atZeroCount);
+
+    // Removed from the page, the element frees its run; put back, it starts afresh at the
+    // same count (nothing accumulates).
+    await page.evaluate(() => {
+      const el = document.querySelector('pw-decoder-training');
+      const parent = el?.parentElement;
+      if (!el || !parent) throw new Error('no pw-decoder-training');
+      (globalThis as unknown as { __pwParked: [Element, Element, Node | null] }).__pwParked = [
+        el,
+        parent,
+        el.nextSibling,
+      ];
+      el.remove();
+    });
+    await page.waitForTimeout(3000);
+    expect(await numTensors(page), 'tensors once the element has left').toBeLessThan(atZeroCount);
+    await page.evaluate(() => {
+      const [el, parent, next] = (
+        globalThis as unknown as { __pwParked: [Element, Element, Node | null] }
+      ).__pwParked;
+      parent.insertBefore(el, next);
+      el.scrollIntoView({ block: 'start' });
+    });
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('pw-decoder-training');
+        const start = el?.shadowRoot?.querySelector<HTMLButtonElement>('button.start');
+        return el !== null && start !== null && start !== undefined && !start.disabled;
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
+    await waitForDrawnCanvases(page);
+    await page.waitForTimeout(2000);
+    expect(await numTensors(page), 'tensors once back at step 0').toBe(atZeroCount);
+
     // Try this: skip layers that start at random raise both runs' loss at step 0.
     const zeroSkip = await progress(page);
     await page.locator('pw-decoder-training input[name=skip][value=random]').check();
