@@ -60,7 +60,12 @@ export function exactSpatialGaussianMessages(values: tf.Tensor3D, theta: number)
   numberInRange('theta', theta, 1e-3, 1e4);
   const [h, w, c] = values.shape;
   return tf.tidy(() => {
-    const alongY = tf.matMul(gaussianMatrix(h, theta), tf.reshape(values, [h, w * c]));
+    // A copy, not a reshape of the caller's data: tfjs-backend-wasm caches its matrix-product
+    // operator by the right-hand operand's data, so data the caller also multiplies in another
+    // shape (mean field: Q as [N, L] for the appearance kernel) gives NaN here
+    // (tests/unit/crf-wasm.test.ts).
+    const rows = tf.mul<tf.Tensor2D>(tf.reshape(values, [h, w * c]), 1);
+    const alongY = tf.matMul(gaussianMatrix(h, theta), rows);
     const xFirst = tf.reshape(tf.transpose(tf.reshape(alongY, [h, w, c]), [1, 0, 2]), [w, h * c]);
     const alongX = tf.matMul(gaussianMatrix(w, theta), xFirst);
     const out = tf.transpose(tf.reshape(alongX, [w, h, c]), [1, 0, 2]);
