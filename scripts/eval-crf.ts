@@ -245,7 +245,7 @@ if (opts.write) {
   if (opts.grid) {
     delete report.crfSweep;
     report.crfValidationSweep = {
-      scenes: `${scenes.length} validation scenes (${SCENES}), not among the ${report.dataset.scenes} test scenes`,
+      scenes: `${scenes.length} validation scenes, not among the ${report.dataset.scenes} test scenes`,
       fcn8sMeanIU: base.meanIU,
       fixed: {
         w2: scored.w2,

@@ -65,9 +65,11 @@ export function resolveCrfParams(options: Partial<CrfParams> = {}): CrfParams {
 export const REFERENCE_CRF_PARAMS: CrfParams = DEFAULT_CRF_PARAMS;
 
 /**
- * The setting the pages start from: the best of a joint grid over w1, thetaAlpha and thetaBeta
- * on 30 validation scenes (never the test scenes), `npm run eval:crf -- --dir ... --grid`;
- * the sweep and its scores are in public/weights/eval.json (crfValidationSweep).
+ * The setting the pages start from: a best setting of a joint grid over w1, thetaAlpha and
+ * thetaBeta on 100 validation scenes (never the test scenes), `npm run eval:crf -- --dir ...
+ * --grid` (tied at 58.9 mean IU with thetaAlpha 60 after the 2026-12-02 retraining; it was the
+ * best alone before); the sweep and its scores are in public/weights/eval.json
+ * (crfValidationSweep).
  */
 export const TUNED_CRF_PARAMS: CrfParams = Object.freeze({
   ...DEFAULT_CRF_PARAMS,
