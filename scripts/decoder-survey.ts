@@ -10,16 +10,13 @@
  * it runs: tfjs-core's gradient registrations use directory imports that Node's ESM loader (and
  * so tsx) refuses.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { PNG } from 'pngjs';
 import { confusionTensor } from '../src/lib/fcn/confusion';
 import { segmentationScores } from '../src/lib/fcn/metrics';
 import {
   DecoderAdam,
-  decoderFeatures,
   decoderLogits,
   decoderLoss,
   disposeDecoder,
@@ -29,6 +26,7 @@ import {
 } from '../src/lib/fcn/decoder-training';
 import { disposeFcnWeights, loadFcnWeights } from '../src/lib/fcn/weights';
 import { fileFetch } from './lib/file-fetch';
+import { publicSceneFeatures } from './lib/public-scene-features';
 
 const { values: opts } = parseArgs({
   options: {
@@ -49,36 +47,9 @@ async function main(): Promise<void> {
   await tf.setBackend('cpu');
   const weights = await loadFcnWeights('public/weights/model.json', { fetch: fileFetch });
 
-  function features(ids: number[]): DecoderFeatures {
-    const scenes = ids.map((i) => {
-      const name = `public/images/scenes/scene-${String(i).padStart(2, '0')}`;
-      const img = PNG.sync.read(readFileSync(`${name}.png`));
-      const lab = PNG.sync.read(readFileSync(`${name}-label.png`));
-      const n = img.width * img.height;
-      const rgb = Float32Array.from({ length: 3 * n }, (_, j) => {
-        const p = Math.floor(j / 3);
-        return (img.data[4 * p + (j % 3)] ?? 0) / 255;
-      });
-      const cls = Int32Array.from({ length: n }, (_, p) => lab.data[4 * p] ?? 0);
-      return {
-        image: tf.tensor4d(rgb, [1, img.height, img.width, 3]),
-        label: tf.tensor2d(cls, [img.height, img.width], 'int32'),
-      };
-    });
-    try {
-      return decoderFeatures(
-        weights,
-        scenes.map((s) => s.image),
-        scenes.map((s) => s.label),
-      );
-    } finally {
-      scenes.forEach((s) => tf.dispose([s.image, s.label]));
-    }
-  }
-
-  const train = features(TRAIN);
+  const train = publicSceneFeatures(weights, TRAIN);
   // One scene per DecoderFeatures, as the figure scores its held-out scene.
-  const unseen = new Map(UNSEEN.map((i) => [i, features([i])]));
+  const unseen = new Map(UNSEEN.map((i) => [i, publicSceneFeatures(weights, [i])]));
 
   async function meanIU(run: ReturnType<typeof initDecoder>, f: DecoderFeatures): Promise<number> {
     const confusion = tf.tidy(() => {

@@ -9,16 +9,15 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { PNG } from 'pngjs';
 import { segmentationScores, type ConfusionMatrix } from '../src/lib/fcn/metrics';
 import { SKIP_VARIANTS, skipFusionFigure } from '../src/lib/fcn/skip-fusion';
 import { disposeFcnWeights, loadFcnWeights } from '../src/lib/fcn/weights';
 import { fileFetch } from './lib/file-fetch';
+import { PUBLIC_SCENES, readPublicScene } from './lib/public-scenes';
 
 const { values: opts } = parseArgs({ options: { scenes: { type: 'string', default: '24' } } });
-const DIR = 'public/images/scenes';
-const index = JSON.parse(readFileSync(`${DIR}/index.json`, 'utf8')) as {
-  scenes: { id: string; image: string; label: string }[];
+const index = JSON.parse(readFileSync(`${PUBLIC_SCENES}/index.json`, 'utf8')) as {
+  scenes: { id: string }[];
 };
 const count = Number(opts.scenes);
 if (!Number.isInteger(count) || count < 1) throw new Error(`invalid --scenes: ${opts.scenes}`);
@@ -32,20 +31,13 @@ const SETTINGS: Record<string, { pool4?: number; pool3?: number }> = {
 
 await tf.setBackend('cpu');
 const weights = await loadFcnWeights(`public/weights/model.json`, { fetch: fileFetch });
-const png = (file: string) => PNG.sync.read(readFileSync(`${DIR}/${file}`));
 const pct = (v: number) => (v * 100).toFixed(1).padStart(5);
 
-for (const scene of index.scenes.slice(0, count)) {
-  const img = png(scene.image);
-  const lab = png(scene.label);
-  const n = img.width * img.height;
-  const truthValues = Int32Array.from({ length: n }, (_, i) => lab.data[4 * i] ?? 0);
-  const rgb = Float32Array.from({ length: n * 3 }, (_, i) => {
-    const p = Math.floor(i / 3);
-    return (img.data[4 * p + (i % 3)] ?? 0) / 255;
-  });
-  const image = tf.tensor3d(rgb, [img.height, img.width, 3]);
-  const truth = tf.tensor2d(truthValues, [img.height, img.width], 'int32');
+for (const [k, scene] of index.scenes.slice(0, count).entries()) {
+  const { width, height, rgb, truth: truthValues } = readPublicScene(k);
+  const n = width * height;
+  const image = tf.tensor3d(rgb, [height, width, 3]);
+  const truth = tf.tensor2d(truthValues, [height, width], 'int32');
   const parts: string[] = [];
   for (const [name, skip] of Object.entries(SETTINGS)) {
     const f = skipFusionFigure(weights, image, truth, skip);

@@ -3,13 +3,10 @@
  * conv2d / conv2dTranspose, and DecoderComparison (src/lib/fcn/decoder-comparison.ts), the
  * worker's training state, leaks nothing and frees everything it made.
  */
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DecoderAdam,
-  decoderFeatures,
   decoderLoss,
   initDecoder,
   disposeDecoder,
@@ -21,22 +18,7 @@ import { DecoderComparison, kernelDiagonalStrip } from '../../src/lib/fcn/decode
 import { segmentationScores } from '../../src/lib/fcn/metrics';
 import { disposeFcnWeights, loadFcnWeights } from '../../src/lib/fcn/weights';
 import { fileFetch } from '../../scripts/lib/file-fetch';
-
-function scene(i: number): { image: tf.Tensor4D; label: tf.Tensor2D } {
-  const name = `public/images/scenes/scene-${String(i).padStart(2, '0')}`;
-  const img = PNG.sync.read(readFileSync(`${name}.png`));
-  const lab = PNG.sync.read(readFileSync(`${name}-label.png`));
-  const rgb = new Float32Array(img.width * img.height * 3);
-  const cls = new Int32Array(img.width * img.height);
-  for (let p = 0; p < img.width * img.height; p++) {
-    for (let c = 0; c < 3; c++) rgb[3 * p + c] = (img.data[4 * p + c] ?? 0) / 255;
-    cls[p] = lab.data[4 * p] ?? 0;
-  }
-  return {
-    image: tf.tensor4d(rgb, [1, img.height, img.width, 3]),
-    label: tf.tensor2d(cls, [img.height, img.width], 'int32'),
-  };
-}
+import { publicSceneFeatures } from '../../scripts/lib/public-scene-features';
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? NaN);
@@ -220,18 +202,7 @@ describe('DecoderComparison', () => {
 describe('the page’s claim, on the shipped weights and scenes (as pw-decoder-training runs it)', () => {
   it('scenes 00-03, skips at zero, seed 1: after 10 steps the bilinear start’s loss is below 0.5 and the random start’s; on held-out scene 08 its mean IU is higher', async () => {
     const weights = await loadFcnWeights('public/weights/model.json', { fetch: fileFetch });
-    const load = (ids: number[]) => {
-      const s = ids.map(scene);
-      try {
-        return decoderFeatures(
-          weights,
-          s.map((x) => x.image),
-          s.map((x) => x.label),
-        );
-      } finally {
-        s.forEach((x) => tf.dispose([x.image, x.label]));
-      }
-    };
+    const load = (ids: number[]) => publicSceneFeatures(weights, ids);
     const train = load([0, 1, 2, 3]);
     const heldOut = load([8]);
     const c = new DecoderComparison(train, heldOut, { skip: 'zero', seed: 1 });

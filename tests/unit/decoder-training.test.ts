@@ -4,12 +4,9 @@
  * Scenes: the shipped held-out scenes (the encoder never trained on them); the decoder trains on
  * scenes 00-03 and is scored on scene 08.
  */
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  decoderFeatures,
   decoderLogits,
   decoderOptimizer,
   decoderTrainStep,
@@ -21,38 +18,9 @@ import {
 import { confusionMatrix, segmentationScores } from '../../src/lib/fcn/metrics';
 import { disposeFcnWeights, loadFcnWeights, type FcnWeights } from '../../src/lib/fcn/weights';
 import { fileFetch } from '../../scripts/lib/file-fetch';
+import { publicSceneFeatures } from '../../scripts/lib/public-scene-features';
 
 const STEPS = 60;
-const SCENES = 'public/images/scenes';
-
-function scene(i: number): { image: tf.Tensor4D; label: tf.Tensor2D } {
-  const name = `${SCENES}/scene-${String(i).padStart(2, '0')}`;
-  const img = PNG.sync.read(readFileSync(`${name}.png`));
-  const lab = PNG.sync.read(readFileSync(`${name}-label.png`));
-  const rgb = new Float32Array(img.width * img.height * 3);
-  const cls = new Int32Array(img.width * img.height);
-  for (let p = 0; p < img.width * img.height; p++) {
-    for (let c = 0; c < 3; c++) rgb[3 * p + c] = (img.data[4 * p + c] ?? 0) / 255;
-    cls[p] = lab.data[4 * p] ?? 0;
-  }
-  return {
-    image: tf.tensor4d(rgb, [1, img.height, img.width, 3]),
-    label: tf.tensor2d(cls, [img.height, img.width], 'int32'),
-  };
-}
-
-function features(weights: FcnWeights, ids: number[]): DecoderFeatures {
-  const s = ids.map(scene);
-  try {
-    return decoderFeatures(
-      weights,
-      s.map((x) => x.image),
-      s.map((x) => x.label),
-    );
-  } finally {
-    s.forEach((x) => tf.dispose([x.image, x.label]));
-  }
-}
 
 interface Run {
   losses: number[];
@@ -89,8 +57,8 @@ async function trainRun(upsample: UpsampleInit): Promise<Run> {
 
 beforeAll(async () => {
   weights = await loadFcnWeights('public/weights/model.json', { fetch: fileFetch });
-  train = features(weights, [0, 1, 2, 3]);
-  heldOut = features(weights, [8]);
+  train = publicSceneFeatures(weights, [0, 1, 2, 3]);
+  heldOut = publicSceneFeatures(weights, [8]);
 }, 120_000);
 
 afterAll(() => {
